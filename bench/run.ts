@@ -1,0 +1,7 @@
+/** `npm run bench`: runs every benchmark script in turn; each prints its own figures. */
+const scripts = ['./devdb.ts'];
+
+for (const script of scripts) {
+  process.stdout.write(`\n== ${script} ==\n`);
+  await import(script);
+}
