@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DEVELOPMENT_ONLY_NOTICE, start } from './server.ts';
+import { DEVELOPMENT_ONLY_NOTICE, start, type RunningServer } from './server.ts';
 
 const USAGE = 'usage: npm run devdb -- --port <port> --dbpath <dir> [--bind <ip>] [--advertised-host <host:port>]';
 
@@ -36,32 +36,38 @@ async function main(): Promise<void> {
     return;
   }
   if (!values.dbpath) fail('--dbpath is required (a directory for the journal and snapshots)');
-  const server = await start({
+  // Signals are handled from the start: one that arrives while the engine opens stops it once it is up.
+  let running: RunningServer | null = null;
+  let stopSignal: string | null = null;
+  const onSignal = (signal: string) => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    if (running) stopAndExit(running, signal);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  running = await start({
     port: parsePort(values.port),
     dataDir: values.dbpath,
     bind: values.bind,
     advertisedHost: values['advertised-host'],
   }).catch((error: unknown) => fail((error as Error).message));
-  for (const line of server.recovery) process.stderr.write(`devdb: ${line}\n`);
-  process.stdout.write(`${DEVELOPMENT_ONLY_NOTICE} — listening on ${server.uri} (data: ${values.dbpath})\n`);
+  for (const line of running.recovery) process.stderr.write(`devdb: ${line}\n`);
+  process.stdout.write(`${DEVELOPMENT_ONLY_NOTICE} — listening on ${running.uri} (data: ${values.dbpath})\n`);
+  if (stopSignal) stopAndExit(running, stopSignal);
+}
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    server.stop().then(
-      () => {
-        process.stderr.write(`devdb: stopped on ${signal}\n`);
-        process.exit(0);
-      },
-      (error: unknown) => {
-        process.stderr.write(`devdb: error while stopping: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+function stopAndExit(server: RunningServer, signal: string): void {
+  server.stop().then(
+    () => {
+      process.stderr.write(`devdb: stopped on ${signal}\n`);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(`devdb: error while stopping: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 void main();

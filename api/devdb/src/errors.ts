@@ -9,12 +9,14 @@ export const ErrorCode = {
   FailedToParse: 9,
   TypeMismatch: 14,
   IllegalOperation: 20,
+  PathNotViable: 28,
   NamespaceNotFound: 26,
   IndexNotFound: 27,
   ConflictingUpdateOperators: 40,
   CursorNotFound: 43,
   NamespaceExists: 48,
   DollarPrefixedFieldName: 52,
+  NotSingleValueField: 54,
   EmptyFieldName: 56,
   CommandNotFound: 59,
   ImmutableField: 66,
@@ -26,6 +28,7 @@ export const ErrorCode = {
   WriteConflict: 112,
   CommandNotSupported: 115,
   NoSuchTransaction: 251,
+  InvalidPipelineOperator: 168,
   CannotIndexParallelArrays: 171,
   CannotCreateIndex: 67,
   BSONObjectTooLarge: 10334,
@@ -38,6 +41,12 @@ export const ErrorCode = {
   DuplicateKey: 11000,
   /** MongoDB's code for an unknown aggregation stage name. */
   Location40324: 40324,
+  /** A pipeline stage object with more than one field. */
+  Location40323: 40323,
+  /** Exclusion of a field inside an inclusion projection. */
+  Location31253: 31253,
+  /** Inclusion of a field inside an exclusion projection. */
+  Location31254: 31254,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;

@@ -22,6 +22,8 @@ export interface StartOptions {
   /** Data directory for the journal and snapshots; in-memory when omitted. */
   dataDir?: string;
   replicaSetName?: string;
+  /** Transactions older than this are aborted (MongoDB's transactionLifetimeLimitSeconds; default 60 s). */
+  transactionLifetimeMs?: number;
   log?: (line: string) => void;
 }
 
@@ -70,7 +72,7 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     startedAt: new Date(),
     persistent: persistence !== null,
   };
-  const sessions = new SessionRegistry(engine);
+  const sessions = new SessionRegistry(engine, { transactionLifetimeMs: options.transactionLifetimeMs });
   const cursors = new CursorRegistry();
   const dispatcher = createDispatcher({ engine, sessions, cursors, identity, log });
 

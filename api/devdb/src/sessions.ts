@@ -31,9 +31,11 @@ export type Execution =
 export class SessionRegistry {
   private readonly sessions = new Map<string, ServerSession>();
   private readonly engine: Engine;
+  private readonly transactionLifetimeMs: number | undefined;
 
-  constructor(engine: Engine) {
+  constructor(engine: Engine, options: { transactionLifetimeMs?: number } = {}) {
     this.engine = engine;
+    this.transactionLifetimeMs = options.transactionLifetimeMs;
   }
 
   /** Decides how `command` runs; throws for a transaction or txnNumber that is not valid. */
@@ -80,7 +82,7 @@ export class SessionRegistry {
       }
       session.transaction?.abort();
       session.txnNumber = txnNumber;
-      session.transaction = new Transaction(this.engine, txnNumber);
+      session.transaction = new Transaction(this.engine, txnNumber, this.transactionLifetimeMs);
       return { access: session.transaction.access, transaction: session.transaction };
     }
     const transaction = session.transaction;

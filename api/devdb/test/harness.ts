@@ -62,7 +62,7 @@ export async function connectTarget(options: TargetOptions = {}): Promise<Target
   }
   const dbName = randomDbName();
   const poolOptions = options.maxPoolSize ? { maxPoolSize: options.maxPoolSize } : {};
-  const conn = await mongoose.createConnection(uri, { dbName, autoIndex: false, serverSelectionTimeoutMS: 10_000, ...poolOptions }).asPromise();
+  const conn = await mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 10_000, ...poolOptions }).asPromise();
   const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 10_000, ...poolOptions });
   await client.connect();
   const db = client.db(dbName);
@@ -113,4 +113,69 @@ export async function errorOf(fn: () => Promise<unknown>): Promise<any> {
     return error;
   }
   throw new Error('expected the operation to fail, but it succeeded');
+}
+
+/**
+ * A bare OP_MSG connection: sends command documents exactly as given (the driver would replace a
+ * command's `lsid` with its own session's), for tests of retryable writes and transaction commits.
+ */
+export class WireConnection {
+  private buffered = Buffer.alloc(0);
+  private waiting: Array<{ resolve: (reply: Record<string, unknown>) => void; reject: (error: Error) => void }> = [];
+  private nextRequestId = 1;
+
+  private constructor(private readonly socket: import('node:net').Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffered = Buffer.concat([this.buffered, chunk]);
+      while (this.buffered.length >= 4) {
+        const length = this.buffered.readInt32LE(0);
+        if (this.buffered.length < length) break;
+        const message = this.buffered.subarray(0, length);
+        this.buffered = this.buffered.subarray(length);
+        // header (16) + flagBits (4) + section kind 0 (1) + body
+        const body = mongoose.mongo.BSON.deserialize(message.subarray(21), { promoteLongs: false });
+        this.waiting.shift()?.resolve(body);
+      }
+    });
+    const failAll = (error: Error) => {
+      for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+    };
+    socket.on('error', failAll);
+    socket.on('close', () => failAll(new Error('connection closed')));
+  }
+
+  static async open(uri: string): Promise<WireConnection> {
+    const { connect } = await import('node:net');
+    const host = /^mongodb:\/\/(?:[^@/]*@)?([^/?,]+)/.exec(uri)?.[1];
+    if (!host) throw new Error(`cannot find a host in ${uri}`);
+    const colon = host.lastIndexOf(':');
+    const hostname = colon > 0 ? host.slice(0, colon) : host;
+    const port = colon > 0 ? Number(host.slice(colon + 1)) : 27017;
+    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new WireConnection(socket);
+  }
+
+  /** Sends one command (it must carry `$db`) and resolves with the reply document, ok or not. */
+  command(doc: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const body = Buffer.from(mongoose.mongo.BSON.serialize(doc));
+    const header = Buffer.alloc(21);
+    header.writeInt32LE(21 + body.length, 0);
+    header.writeInt32LE(this.nextRequestId++, 4);
+    header.writeInt32LE(0, 8);
+    header.writeInt32LE(2013, 12); // OP_MSG
+    header.writeUInt32LE(0, 16);
+    header.writeUInt8(0, 20);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.socket.write(Buffer.concat([header, body]));
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }

@@ -149,8 +149,8 @@ export const update: CommandDefinition = {
       const matches = ctx.access.find(ctx.access.collection(ctx.db, name), spec.query);
       const targets = multi ? matches : matches.slice(0, 1);
       for (const target of targets) {
-        n++;
         if (updateStored(ctx.access, ctx, name, target, spec).modified) nModified++;
+        n++;
       }
       if (targets.length === 0 && optionalBoolean(statement, 'upsert')) {
         const doc = upsert(ctx.access, ctx, name, spec);

@@ -119,11 +119,12 @@ export const aggregate: CommandDefinition = {
     const cursorOptions = optionalDocument(command, 'cursor');
     if (!cursorOptions) throw new MongoServerError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
     const pipeline = command.pipeline as Document[];
-    // A leading $match runs through the collection's indexes before the rest of the pipeline.
+    // A leading $match also selects the input through the collection's indexes; the pipeline still
+    // runs it (and validates the stage), which is cheap on documents that already match.
     const leadingMatch = pipeline[0]?.$match;
-    const input = matching(ctx, name, isPlainDocument(leadingMatch) ? leadingMatch : {});
+    const input = matching(ctx, name, isPlainDocument(leadingMatch) && Object.keys(pipeline[0]).length === 1 ? leadingMatch : {});
     const resolved = new Map<string, Document[]>();
-    const docs = runPipeline(input, isPlainDocument(leadingMatch) ? pipeline.slice(1) : pipeline, {
+    const docs = runPipeline(input, pipeline, {
       resolveCollection: (other) => {
         let docsOfOther = resolved.get(other);
         if (!docsOfOther) {

@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import { MongoServerError } from '../errors.ts';
+import { formatValue } from '../values/bson-format.ts';
 import { indexKeyOf, isPlainDocument } from '../values/bson-values.ts';
 import { Index, type IndexSpec } from './index.ts';
 
@@ -128,8 +129,7 @@ export class Collection {
   }
 
   duplicateIdError(id: unknown): MongoServerError {
-    const shown = typeof id === 'string' ? JSON.stringify(id) : String(id);
-    return new MongoServerError('DuplicateKey', `E11000 duplicate key error collection: ${this.ns} index: _id_ dup key: { _id: ${shown} }`, {
+    return new MongoServerError('DuplicateKey', `E11000 duplicate key error collection: ${this.ns} index: _id_ dup key: { _id: ${formatValue(id)} }`, {
       keyPattern: { _id: 1 },
       keyValue: { _id: id },
     });

@@ -80,17 +80,18 @@ export class Engine {
 
   /** The collection, created (and journalled into `ops`) when missing, as MongoDB does on write. */
   ensureCollection(db: string, name: string, ops: JournalOp[], options: Document = {}): Collection {
-    const existing = this.collection(db, name);
-    if (existing) return existing;
-    validateNamespace(db, name);
-    const coll = new Collection(db, name, options);
-    let collections = this.databases.get(db);
+    return this.collection(db, name) ?? this.register(unregisteredCollection(db, name, options), ops);
+  }
+
+  /** Adds a collection built outside the catalog (one a transaction created) and journals it. */
+  register(coll: Collection, ops: JournalOp[]): Collection {
+    let collections = this.databases.get(coll.db);
     if (!collections) {
       collections = new Map();
-      this.databases.set(db, collections);
+      this.databases.set(coll.db, collections);
     }
-    collections.set(name, coll);
-    ops.push({ op: 'createCollection', db, coll: name, options });
+    collections.set(coll.name, coll);
+    ops.push({ op: 'createCollection', db: coll.db, coll: coll.name, options: coll.options });
     return coll;
   }
 
@@ -133,6 +134,12 @@ export class Engine {
       })),
     };
   }
+}
+
+/** A new, empty collection that is not (yet) in any catalog. */
+export function unregisteredCollection(db: string, name: string, options: Document = {}): Collection {
+  validateNamespace(db, name);
+  return new Collection(db, name, options);
 }
 
 export function validateNamespace(db: string, coll: string): void {

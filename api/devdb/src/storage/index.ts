@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { MongoServerError, notSupported, badValue } from '../errors.ts';
 import { compileFilter } from '../query/index.ts';
+import { formatValue } from '../values/bson-format.ts';
 import { indexKeyOf, isPlainDocument } from '../values/bson-values.ts';
 import { indexValuesAtPath } from './paths.ts';
 
@@ -201,20 +202,4 @@ function removeFrom(map: Map<string, Set<string>>, key: string, docKey: string):
   if (!set) return;
   set.delete(docKey);
   if (set.size === 0) map.delete(key);
-}
-
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || value === undefined) return 'null';
-  if (value instanceof Date) return `new Date(${value.getTime()})`;
-  const hex = (value as { toHexString?: () => string }).toHexString;
-  if (typeof hex === 'function') return `ObjectId('${hex.call(value)}')`;
-  if (typeof value === 'object') {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      return String(value);
-    }
-  }
-  return String(value);
 }

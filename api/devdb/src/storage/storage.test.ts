@@ -199,4 +199,31 @@ describe('Transaction', () => {
     expect(engine.retainHistory).toBe(false);
     expect(codeOf(() => txn.ensureUsable())).toBe(251);
   });
+
+  it('is aborted once it outlives its lifetime limit, releasing its locks', async () => {
+    const { engine, coll } = setup();
+    const txn = new Transaction(engine, 1, 20);
+    txn.access.put(coll, documentKey('a'), { _id: 'a', email: 'a@x', balance: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(codeOf(() => txn.ensureUsable())).toBe(251);
+    expect(txn.state).toBe('aborted');
+    expect(coll.lockedBy.size).toBe(0);
+    expect(coll.current(documentKey('a'))?.balance).toBe(100);
+  });
+
+  it('creates collections implicitly only when it commits', async () => {
+    const { engine } = setup();
+    const aborted = new Transaction(engine, 1);
+    const draft = aborted.access.collectionForWrite('bank', 'ledger');
+    aborted.access.put(draft, documentKey(1), { _id: 1 });
+    expect(engine.collection('bank', 'ledger')).toBeUndefined();
+    expect(aborted.access.find(draft, {})).toHaveLength(1);
+    aborted.abort();
+    expect(engine.collection('bank', 'ledger')).toBeUndefined();
+
+    const committed = new Transaction(engine, 2);
+    committed.access.put(committed.access.collectionForWrite('bank', 'ledger'), documentKey(2), { _id: 2 });
+    await committed.commit();
+    expect(engine.collection('bank', 'ledger')?.size).toBe(1);
+  });
 });

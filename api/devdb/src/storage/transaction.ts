@@ -3,7 +3,7 @@ import { MongoServerError } from '../errors.ts';
 import type { JournalOp } from '../persistence/types.ts';
 import { findWith, type DataAccess, type StoredDocument } from './access.ts';
 import type { Collection, IndexKeys } from './collection.ts';
-import type { Engine } from './engine.ts';
+import { unregisteredCollection, type Engine } from './engine.ts';
 
 /** MongoDB's default transactionLifetimeLimitSeconds. */
 export const TRANSACTION_LIFETIME_MS = 60_000;
@@ -33,16 +33,19 @@ export class Transaction {
   readonly txnNumber: number;
   readonly startedAt = Date.now();
   private readonly engine: Engine;
+  private readonly lifetimeMs: number;
   private readonly snapshotTs: number;
   private status: TransactionState = 'inProgress';
   private failure: MongoServerError | null = null;
   private readonly writes = new Map<Collection, Map<string, Document | null>>();
-  private readonly catalogOps: JournalOp[] = [];
+  /** Collections this transaction created implicitly: invisible to others until it commits. */
+  private readonly createdCollections = new Map<string, Collection>();
   readonly access: DataAccess;
 
-  constructor(engine: Engine, txnNumber: number) {
+  constructor(engine: Engine, txnNumber: number, lifetimeMs = TRANSACTION_LIFETIME_MS) {
     this.engine = engine;
     this.txnNumber = txnNumber;
+    this.lifetimeMs = lifetimeMs;
     this.snapshotTs = engine.openSnapshot();
     this.access = new TransactionAccess(this, engine);
   }
@@ -52,7 +55,7 @@ export class Transaction {
   }
 
   get expired(): boolean {
-    return Date.now() - this.startedAt > TRANSACTION_LIFETIME_MS;
+    return Date.now() - this.startedAt > this.lifetimeMs;
   }
 
   /** Marks the transaction as unable to commit; its next operation fails with a retryable error. */
@@ -67,7 +70,7 @@ export class Transaction {
       this.abort();
       throw new MongoServerError(
         'NoSuchTransaction',
-        `Transaction ${this.txnNumber} has been aborted: it exceeded the ${TRANSACTION_LIFETIME_MS / 1000} s lifetime limit`,
+        `Transaction ${this.txnNumber} has been aborted: it exceeded the ${this.lifetimeMs / 1000} s lifetime limit`,
         { errorLabels: ['TransientTransactionError'] },
       );
     }
@@ -114,8 +117,17 @@ export class Transaction {
     coll.lockedBy.set(key, this);
   }
 
-  noteCatalogChange(ops: JournalOp[]): void {
-    this.catalogOps.push(...ops);
+  /** The named collection as the transaction sees it, including ones it created itself. */
+  collection(db: string, name: string): Collection | undefined {
+    return this.engine.collection(db, name) ?? this.createdCollections.get(`${db}.${name}`);
+  }
+
+  collectionForWrite(db: string, name: string): Collection {
+    const existing = this.collection(db, name);
+    if (existing) return existing;
+    const created = unregisteredCollection(db, name);
+    this.createdCollections.set(created.ns, created);
+    return created;
   }
 
   /** Applies every write atomically at a new timestamp; idempotent once committed. */
@@ -124,8 +136,12 @@ export class Transaction {
     this.ensureUsable();
     const prepared: Array<{ coll: Collection; key: string; doc: Document | null; keys: IndexKeys | null }> = [];
     try {
+      for (const created of this.createdCollections.values()) {
+        if (this.engine.collection(created.db, created.name)) throw writeConflict(`${created.ns} was created by another operation`);
+      }
       for (const [coll, own] of this.writes) {
-        if (this.engine.collection(coll.db, coll.name) !== coll) throw writeConflict(`${coll.ns} was dropped`);
+        const registered = this.engine.collection(coll.db, coll.name);
+        if (registered !== coll && this.createdCollections.get(coll.ns) !== coll) throw writeConflict(`${coll.ns} was dropped`);
         for (const [key, doc] of own) {
           const head = coll.records.get(key);
           if (head && head.ts > this.snapshotTs) throw writeConflict(`${coll.ns} changed since the transaction started`);
@@ -138,7 +154,8 @@ export class Transaction {
       throw error;
     }
     const ts = this.engine.tick();
-    const ops: JournalOp[] = [...this.catalogOps];
+    const ops: JournalOp[] = [];
+    for (const created of this.createdCollections.values()) this.engine.register(created, ops);
     for (const { coll, key, doc, keys } of prepared) {
       const before = coll.current(key);
       if (!doc && !before) continue;
@@ -164,6 +181,7 @@ export class Transaction {
       for (const key of own.keys()) if (coll.lockedBy.get(key) === this) coll.lockedBy.delete(key);
     }
     this.writes.clear();
+    this.createdCollections.clear();
     this.engine.closeSnapshot(this.snapshotTs);
   }
 
@@ -194,14 +212,12 @@ class TransactionAccess implements DataAccess {
   }
 
   collection(db: string, name: string): Collection | undefined {
-    return this.engine.collection(db, name);
+    return this.txn.collection(db, name);
   }
 
   collectionForWrite(db: string, name: string): Collection {
-    const ops: JournalOp[] = [];
-    const coll = this.engine.ensureCollection(db, name, ops);
-    this.txn.noteCatalogChange(ops);
-    return coll;
+    this.txn.ensureUsable();
+    return this.txn.collectionForWrite(db, name);
   }
 
   get(coll: Collection, key: string): Document | null {
