@@ -5,7 +5,7 @@ import { killStarted, REPO_ROOT, removeDir, spawnTracked, tempDir, type Child } 
 
 /**
  * `npm run devdb -- --port <port> --dbpath <dir>` from the repository root, as developers run it.
- * npm runs the engine a few processes down (npm → sh → npm → sh → node), so each run is started in
+ * npm runs the engine a couple of processes down (npm → sh → node), so each run is started in
  * its own process group and stopped by signalling that group.
  */
 
