@@ -1,11 +1,12 @@
 import { calculateObjectSize, Long } from 'bson';
 import type { Document } from 'bson';
 import { MongoServerError } from './errors.ts';
+import { MAX_BSON_OBJECT_SIZE } from './limits.ts';
 
 /** MongoDB's default first batch size for find and aggregate. */
 export const DEFAULT_FIRST_BATCH = 101;
 /** A reply must fit in maxBsonObjectSize; batches stop a little short to leave room for the envelope. */
-const MAX_BATCH_BYTES = 16 * 1024 * 1024 - 16 * 1024;
+const MAX_BATCH_BYTES = MAX_BSON_OBJECT_SIZE - 16 * 1024;
 /** MongoDB's cursorTimeoutMillis default. */
 export const CURSOR_IDLE_TIMEOUT_MS = 10 * 60_000;
 
@@ -87,6 +88,9 @@ function takeBatch(cursor: OpenCursor, batchSize: number): Document[] {
   while (cursor.position < cursor.docs.length && batch.length < batchSize) {
     const doc = cursor.docs[cursor.position];
     const size = calculateObjectSize(doc);
+    if (size > MAX_BSON_OBJECT_SIZE) {
+      throw new MongoServerError('BSONObjectTooLarge', `a result document of ${size} bytes exceeds the ${MAX_BSON_OBJECT_SIZE}-byte BSON limit`);
+    }
     if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
     batch.push(doc);
     bytes += size;

@@ -4,7 +4,7 @@ import type { DataAccess } from './storage/access.ts';
 import { CommittedAccess } from './storage/access.ts';
 import type { Engine } from './storage/engine.ts';
 import { noSuchTransaction, Transaction } from './storage/transaction.ts';
-import { indexKeyOf } from './values/bson-values.ts';
+import { indexKeyOf, isPlainDocument } from './values/bson-values.ts';
 
 /** MongoDB's logicalSessionTimeoutMinutes, advertised in hello. */
 export const SESSION_TIMEOUT_MINUTES = 30;
@@ -14,14 +14,17 @@ interface ServerSession {
   /** Highest txnNumber seen (retryable writes and transactions share the counter). */
   txnNumber: number;
   transaction: Transaction | null;
-  /** The reply of the last retryable write, returned again when the driver retries it. */
-  retryReply: { txnNumber: number; reply: Document } | null;
+  /**
+   * The last retryable write, returned again when the driver retries it; a retry that arrives
+   * while the first attempt still waits for the journal waits for that same reply.
+   */
+  retryReply: { txnNumber: number; reply: Promise<Document> } | null;
 }
 
 /** How a command must run, decided from its session fields. */
 export type Execution =
   | { kind: 'plain'; access: DataAccess }
-  | { kind: 'retryable'; access: DataAccess; cachedReply: Document | null; remember: (reply: Document) => void }
+  | { kind: 'retryable'; access: DataAccess; earlierAttempt: Promise<Document> | null; remember: (reply: Promise<Document>) => void }
   | { kind: 'transaction'; access: DataAccess; transaction: Transaction };
 
 /**
@@ -48,6 +51,9 @@ export class SessionRegistry {
       }
       return { kind: 'plain', access: new CommittedAccess(this.engine) };
     }
+    if (!Number.isSafeInteger(txnNumber) || txnNumber < 0) {
+      throw new MongoServerError('TypeMismatch', "BSON field 'txnNumber' must be a non-negative 64-bit integer");
+    }
     const session = this.touch(lsid);
     if (command.autocommit === false) return { kind: 'transaction', ...this.transactionFor(session, txnNumber, command) };
     if (command.autocommit !== undefined) throw new MongoServerError('InvalidOptions', 'autocommit may only be false');
@@ -61,20 +67,26 @@ export class SessionRegistry {
     session.txnNumber = txnNumber;
     const access = new CommittedAccess(this.engine);
     if (!isWrite) return { kind: 'plain', access };
-    const cached = session.retryReply?.txnNumber === txnNumber ? session.retryReply.reply : null;
+    const earlier = session.retryReply?.txnNumber === txnNumber ? session.retryReply.reply : null;
     return {
       kind: 'retryable',
       access,
-      cachedReply: cached,
+      earlierAttempt: earlier,
       remember: (reply) => {
-        session.retryReply = { txnNumber, reply };
+        const entry = { txnNumber, reply };
+        session.retryReply = entry;
+        // Only a successful write is answered again; after a failure the retry runs for real.
+        const forget = () => {
+          if (session.retryReply === entry) session.retryReply = null;
+        };
+        reply.then((settled) => settled.ok !== 1 && forget(), forget);
       },
     };
   }
 
   private transactionFor(session: ServerSession, txnNumber: number, command: Document): { access: DataAccess; transaction: Transaction } {
     if (command.startTransaction === true) {
-      if (txnNumber < session.txnNumber || (txnNumber === session.txnNumber && session.transaction)) {
+      if (txnNumber <= session.txnNumber) {
         throw new MongoServerError(
           'TransactionTooOld',
           `Cannot start transaction ${txnNumber} on session because a newer transaction ${session.txnNumber} has already started`,
@@ -102,9 +114,8 @@ export class SessionRegistry {
     return transaction;
   }
 
-  end(lsids: Document[]): void {
-    for (const lsid of lsids) {
-      const key = sessionKey(lsid);
+  end(lsids: unknown[]): void {
+    for (const key of lsids.map(sessionKey)) {
       this.sessions.get(key)?.transaction?.abort();
       this.sessions.delete(key);
     }
@@ -133,6 +144,7 @@ export class SessionRegistry {
   }
 }
 
-function sessionKey(lsid: Document): string {
-  return indexKeyOf(lsid.id ?? lsid);
+function sessionKey(lsid: unknown): string {
+  if (!isPlainDocument(lsid) || lsid.id === undefined) throw new MongoServerError('TypeMismatch', "a session id (lsid) must be a document with an 'id'");
+  return indexKeyOf(lsid.id);
 }

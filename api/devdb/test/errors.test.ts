@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Schema } from 'mongoose';
+import mongoose, { Schema } from 'mongoose';
 import { connectTarget, DEVDB_ONLY, errorOf, isDevdb, WireConnection, type Target } from './harness.ts';
 
 let target: Target;
@@ -165,3 +165,31 @@ describe('unsupported features fail with 115 naming devdb', () => {
     expect(reply.errmsg).toMatch(/devdb/);
   });
 });
+
+describe('malformed fields never become internal errors', () => {
+  it('cursor ids that are not integers (getMore, killCursors) are TypeMismatch', async () => {
+    await expectCleanError({ getMore: 1.5, collection: 'notes' }, 14);
+    await expectCleanError({ killCursors: 'notes', cursors: ['abc'] }, 14);
+    await expectCleanError({ killCursors: 'notes', cursors: [1.5] }, 14);
+  });
+
+  it('endSessions with entries that are not session ids is TypeMismatch', async () => {
+    await expectCleanError({ endSessions: [5, null] }, isDevdb ? 14 : undefined);
+  });
+
+  it('a txnNumber that is not an integer is rejected', async () => {
+    await expectCleanError({ insert: 'notes', documents: [{ title: 'x' }], lsid: { id: new mongoose.mongo.UUID() }, txnNumber: 'x' });
+  });
+
+  it('$graphLookup without its required fields is rejected', async () => {
+    await expectCleanError({ aggregate: 'notes', pipeline: [{ $graphLookup: { from: 'notes' } }], cursor: {} });
+  });
+
+  it('a result document over 16 MB is an error reply, and the connection lives', async () => {
+    const big = 'x'.repeat(1024 * 1024);
+    await target.db.collection('big_docs').insertMany(Array.from({ length: 18 }, (_, i) => ({ i, big })));
+    const reply = await expectCleanError({ aggregate: 'big_docs', pipeline: [{ $group: { _id: null, all: { $push: '$big' } } }], cursor: {} });
+    expect(String(reply.errmsg)).toMatch(/16|large|size/i);
+  });
+});
+

@@ -335,4 +335,49 @@ describe('transactions', () => {
     expect(await target.db.collection('ddl_outside').drop()).toBe(true);
     expect(await target.db.listCollections({ name: 'ddl_outside' }).toArray()).toEqual([]);
   });
+
+  it('count (estimatedDocumentCount) and listCollections are refused inside a transaction (263)', async () => {
+    const session = target.client.startSession();
+    try {
+      session.startTransaction();
+      await target.db.collection('txn_refused').insertOne({ a: 1 }, { session });
+      const count = await errorOf(() => target.db.command({ count: 'txn_refused' }, { session }));
+      expect(count.code).toBe(263);
+      // The refused command aborted the transaction, as MongoDB does.
+      const after = await errorOf(() => target.db.collection('txn_refused').insertOne({ a: 2 }, { session }));
+      expect(after.code).toBe(251);
+    } finally {
+      await session.endSession();
+    }
+    expect(await target.db.collection('txn_refused').countDocuments()).toBe(0);
+  });
+
+  it('payment notifications racing in transactions on a unique key: the loser retries and finds the winner', async () => {
+    const Payment = target.conn.models.Payment ?? target.conn.model('Payment', new Schema({ transactionId: { type: String, unique: true }, handledBy: Number }, { versionKey: false }), 'payments');
+    await Payment.init();
+    const handle = async (handler: number): Promise<string> => {
+      const session = await target.conn.startSession();
+      let outcome = '';
+      try {
+        await session.withTransaction(async () => {
+          const existing = await Payment.findOne({ transactionId: 'wx-4200001' }).session(session).lean();
+          if (existing) {
+            outcome = 'duplicate';
+            return;
+          }
+          await sleep(20); // both handlers read "not there" before either writes
+          await Payment.create([{ transactionId: 'wx-4200001', handledBy: handler }], { session });
+          outcome = 'recorded';
+        });
+      } finally {
+        await session.endSession();
+      }
+      return outcome;
+    };
+    const outcomes = await Promise.all([handle(1), handle(2), handle(3)]);
+    expect(outcomes.filter((o) => o === 'recorded')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(2);
+    expect(await Payment.countDocuments({ transactionId: 'wx-4200001' })).toBe(1);
+  });
 });
+

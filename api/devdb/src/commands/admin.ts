@@ -1,12 +1,11 @@
 import { ObjectId } from 'bson';
 import type { Document } from 'bson';
 import { MongoServerError } from '../errors.ts';
+import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE_BYTES, MAX_WRITE_BATCH_SIZE } from '../limits.ts';
 import { SESSION_TIMEOUT_MINUTES } from '../sessions.ts';
+import { noSuchTransaction } from '../storage/transaction.ts';
 import type { CommandContext, CommandDefinition } from './context.ts';
 
-export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
-export const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
-export const MAX_WRITE_BATCH_SIZE = 100_000;
 /** Wire version 21 (MongoDB 7.0) is understood by both driver 6 (mongoose 8) and driver 7 (mongoose 9). */
 const MAX_WIRE_VERSION = 21;
 const ELECTION_ID = new ObjectId('7fffffff0000000000000001');
@@ -87,6 +86,7 @@ export const abortTransaction: CommandDefinition = {
     if (transaction.state === 'committed') {
       throw new MongoServerError('TransactionCommitted', `Transaction ${transaction.txnNumber} has been committed.`);
     }
+    if (transaction.state === 'aborted') throw noSuchTransaction(transaction.txnNumber);
     transaction.abort();
     return { ok: 1 };
   },

@@ -47,7 +47,6 @@ export const dropDatabase: CommandDefinition = {
 };
 
 export const listCollections: CommandDefinition = {
-  inTransaction: true,
   run(command, ctx) {
     const filter = optionalDocument(command, 'filter');
     const matches = filter ? compileFilter(filter) : () => true;
@@ -122,7 +121,6 @@ function isExistingIndex(coll: Collection, spec: IndexSpec): boolean {
 }
 
 export const listIndexes: CommandDefinition = {
-  inTransaction: true,
   run(command, ctx) {
     const name = targetCollection(command, 'listIndexes');
     const coll = ctx.engine.collection(ctx.db, name);
@@ -137,6 +135,7 @@ export const dropIndexes: CommandDefinition = {
     const name = targetCollection(command, Object.keys(command)[0]);
     const coll = ctx.engine.collection(ctx.db, name);
     if (!coll) throw namespaceNotFound(ctx, name);
+    ctx.engine.assertWritable();
     const nIndexesWas = coll.indexSpecs.length;
     const names = indexNamesToDrop(coll, command.index);
     const ops: JournalOp[] = [];

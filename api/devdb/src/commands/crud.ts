@@ -146,8 +146,7 @@ export const update: CommandDefinition = {
       if (multi && isReplacement(spec.update)) {
         throw new MongoServerError('FailedToParse', 'multi update is not supported for replacement-style update');
       }
-      const matches = ctx.access.find(ctx.access.collection(ctx.db, name), spec.query);
-      const targets = multi ? matches : matches.slice(0, 1);
+      const targets = ctx.access.find(ctx.access.collection(ctx.db, name), spec.query, multi ? undefined : 1);
       for (const target of targets) {
         if (updateStored(ctx.access, ctx, name, target, spec).modified) nModified++;
         n++;
@@ -178,8 +177,7 @@ export const del: CommandDefinition = {
       if (limit !== 0 && limit !== 1) throw new MongoServerError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${String(limit)}`);
       const coll = ctx.access.collection(ctx.db, name);
       if (!coll) return;
-      const matches = ctx.access.find(coll, statement.q);
-      for (const target of limit === 1 ? matches.slice(0, 1) : matches) {
+      for (const target of ctx.access.find(coll, statement.q, limit === 1 ? 1 : undefined)) {
         ctx.access.remove(coll, target.key);
         n++;
       }
@@ -205,7 +203,7 @@ export const findAndModify: CommandDefinition = {
     }
     if (!remove && command.update === undefined) throw new MongoServerError('FailedToParse', 'Either an update or remove=true must be specified');
     const project = fields ? compileProjection(fields) : (doc: Document) => doc;
-    const matches = ctx.access.find(ctx.access.collection(ctx.db, name), query);
+    const matches = ctx.access.find(ctx.access.collection(ctx.db, name), query, sort ? undefined : 1);
     if (sort) {
       const order = compileSort(sort);
       matches.sort((a, b) => order(a.doc, b.doc));

@@ -1,9 +1,8 @@
 import { calculateObjectSize, ObjectId } from 'bson';
 import type { Document } from 'bson';
 import { MongoServerError } from '../errors.ts';
+import { MAX_BSON_OBJECT_SIZE } from '../limits.ts';
 import { isPlainDocument } from '../values/bson-values.ts';
-
-const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
 /**
  * A document ready to store: `_id` first (generated when missing, as mongod does), valid `_id` type,
@@ -38,7 +37,7 @@ export function validateId(id: unknown): void {
 
 export function checkSize(doc: Document): void {
   const size = calculateObjectSize(doc);
-  if (size > MAX_DOCUMENT_BYTES) {
-    throw new MongoServerError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${size}, max size: ${MAX_DOCUMENT_BYTES}`);
+  if (size > MAX_BSON_OBJECT_SIZE) {
+    throw new MongoServerError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`);
   }
 }

@@ -70,17 +70,18 @@ export function createDispatcher(deps: {
           return await definition.run(command, { ...base, access: new CommittedAccess(deps.engine), inTransaction: false });
         }
         const execution = deps.sessions.executionFor(command, definition.isWrite === true);
-        if (execution.kind === 'retryable' && execution.cachedReply) return execution.cachedReply;
+        if (execution.kind === 'retryable' && execution.earlierAttempt) return await execution.earlierAttempt;
         if (execution.kind === 'transaction') {
+          abortTransaction = () => execution.transaction.abort();
           if (!definition.inTransaction) {
             throw new MongoServerError('OperationNotSupportedInTransaction', `Cannot run '${name}' in a multi-document transaction.`);
           }
           execution.transaction.ensureUsable();
-          abortTransaction = () => execution.transaction.abort();
         }
-        const reply = await definition.run(command, { ...base, access: execution.access, inTransaction: execution.kind === 'transaction' });
+        const running = Promise.resolve(definition.run(command, { ...base, access: execution.access, inTransaction: execution.kind === 'transaction' }));
+        if (execution.kind === 'retryable') execution.remember(running);
+        const reply = await running;
         if (reply.writeErrors) abortTransaction?.();
-        if (execution.kind === 'retryable') execution.remember(reply);
         return reply;
       } catch (error) {
         abortTransaction?.();

@@ -16,8 +16,8 @@ import {
 
 const UNSUPPORTED_FIND_OPTIONS = ['tailable', 'awaitData', 'min', 'max', 'returnKey', 'showRecordId', 'oplogReplay'];
 
-function matching(ctx: CommandContext, name: string, filter: Document): Document[] {
-  return ctx.access.find(ctx.access.collection(ctx.db, name), filter).map((stored) => stored.doc);
+function matching(ctx: CommandContext, name: string, filter: Document, limit?: number): Document[] {
+  return ctx.access.find(ctx.access.collection(ctx.db, name), filter, limit).map((stored) => stored.doc);
 }
 
 export const find: CommandDefinition = {
@@ -35,8 +35,10 @@ export const find: CommandDefinition = {
     let singleBatch = optionalBoolean(command, 'singleBatch') ?? false;
     if (rawLimit < 0) singleBatch = true;
     const limit = Math.abs(rawLimit);
-    let docs = matching(ctx, name, filter);
-    if (sort && Object.keys(sort).length > 0) docs.sort(compileSort(sort));
+    const sorted = sort !== undefined && Object.keys(sort).length > 0;
+    // Without a sort the scan can stop once skip + limit documents matched.
+    let docs = matching(ctx, name, filter, !sorted && limit > 0 ? skip + limit : undefined);
+    if (sorted) docs.sort(compileSort(sort));
     if (skip > 0 || limit > 0) docs = docs.slice(skip, limit > 0 ? skip + limit : undefined);
     if (projection && Object.keys(projection).length > 0) {
       const project = compileProjection(projection);
@@ -51,11 +53,17 @@ export const find: CommandDefinition = {
   },
 };
 
+/** A cursor id as the driver sends it (a Long, or a number once promoted); null if it is not one. */
+function cursorId(raw: unknown): bigint | null {
+  if (raw instanceof Long) return raw.toBigInt();
+  if (typeof raw === 'number' && Number.isSafeInteger(raw)) return BigInt(raw);
+  return null;
+}
+
 export const getMore: CommandDefinition = {
   inTransaction: true,
   run(command, ctx) {
-    const raw = command.getMore as unknown;
-    const id = typeof raw === 'number' ? BigInt(raw) : raw instanceof Long ? raw.toBigInt() : typeof raw === 'bigint' ? raw : null;
+    const id = cursorId(command.getMore);
     if (id === null) throw new MongoServerError('TypeMismatch', "BSON field 'getMore' must be a cursor id (long)");
     if (typeof command.collection !== 'string') throw new MongoServerError('TypeMismatch', "BSON field 'collection' must be a string");
     const batchSize = optionalInteger(command, 'batchSize', { min: 0 });
@@ -69,13 +77,16 @@ export const killCursors: CommandDefinition = {
     targetCollection(command, 'killCursors');
     const ids = Array.isArray(command.cursors) ? command.cursors : null;
     if (!ids) throw new MongoServerError('TypeMismatch', "BSON field 'cursors' must be an array of cursor ids");
-    const parsed = ids.map((id: unknown) => (id instanceof Long ? id.toBigInt() : BigInt(Number(id))));
+    const parsed = ids.map((raw: unknown) => {
+      const id = cursorId(raw);
+      if (id === null) throw new MongoServerError('TypeMismatch', "BSON field 'cursors' must contain cursor ids (long)");
+      return id;
+    });
     return { ...ctx.cursors.kill(parsed), cursorsAlive: [], cursorsUnknown: [], ok: 1 };
   },
 };
 
 export const count: CommandDefinition = {
-  inTransaction: true,
   run(command, ctx) {
     const name = targetCollection(command, 'count');
     rejectCollation(command);

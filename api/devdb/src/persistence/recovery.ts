@@ -3,21 +3,17 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as BSON from 'bson';
 import type { Document } from 'bson';
 import { journalFileName, listJournalFiles, replayJournalFile } from './journal.ts';
 import { discardUnfinishedSnapshot, readSnapshot } from './snapshot.ts';
 import type { JournalOp, JournalRecord, PersistedCollection, PersistedState } from './types.ts';
+import { indexKeyOf } from '../values/bson-values.ts';
 
 function idIndexSpec(): Document {
   return { v: 2, key: { _id: 1 }, name: '_id_' };
 }
 
-/** Canonical key of an `_id` value; -0 and 0 are the same `_id` but serialize differently. */
-export function idKey(id: unknown): string {
-  return Buffer.from(BSON.serialize({ v: id === 0 ? 0 : id })).toString('hex');
-}
-
+/** Documents are keyed like the engine keys them (equal `_id` values such as 1 and 1.0 share a key). */
 class CollectionFold {
   readonly indexes: Map<string, Document>;
   /** Keyed lazily: collections the journal never touches keep their snapshot array as is. */
@@ -33,11 +29,11 @@ class CollectionFold {
 
   put(doc: Document): void {
     if (!('_id' in doc)) throw new Error(`journal put without _id: ${JSON.stringify(doc)}`);
-    this.keyed().set(idKey(doc._id), doc);
+    this.keyed().set(indexKeyOf(doc._id), doc);
   }
 
   del(id: unknown): void {
-    this.keyed().delete(idKey(id));
+    this.keyed().delete(indexKeyOf(id));
   }
 
   toPersisted(name: string): PersistedCollection {
@@ -46,7 +42,7 @@ class CollectionFold {
   }
 
   private keyed(): Map<string, Document> {
-    this.docsByKey ??= new Map(this.initialDocs.map((doc) => [idKey(doc._id), doc]));
+    this.docsByKey ??= new Map(this.initialDocs.map((doc) => [indexKeyOf(doc._id), doc]));
     return this.docsByKey;
   }
 }

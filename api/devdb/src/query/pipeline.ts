@@ -112,6 +112,13 @@ function validateStageSpec(name: string, spec: unknown): void {
     case '$unionWith':
       if (isPlainDocument(spec) && spec.pipeline !== undefined) validateStages(spec.pipeline, 'top');
       break;
+    case '$graphLookup':
+      if (!isPlainDocument(spec)) throw badValue('the $graphLookup specification must be an object');
+      for (const field of ['from', 'connectFromField', 'connectToField', 'as']) {
+        if (typeof spec[field] !== 'string' || spec[field] === '') throw badValue(`$graphLookup needs a non-empty string '${field}'`);
+      }
+      if (spec.startWith === undefined) throw badValue("$graphLookup needs 'startWith'");
+      break;
     default:
       break;
   }

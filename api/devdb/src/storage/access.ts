@@ -19,8 +19,8 @@ export interface DataAccess {
   /** The collection for a write, created implicitly like MongoDB does. */
   collectionForWrite(db: string, name: string): Collection;
   get(coll: Collection, key: string): Document | null;
-  /** Matching documents in natural order (index lookups are re-ordered to match a scan). */
-  find(coll: Collection | undefined, filter: Document): StoredDocument[];
+  /** Matching documents in natural order (index lookups are re-ordered to match a scan), at most `limit`. */
+  find(coll: Collection | undefined, filter: Document, limit?: number): StoredDocument[];
   /** Inserts or replaces a document; throws duplicate-key and conflict errors before changing anything. */
   put(coll: Collection, key: string, doc: Document): void;
   remove(coll: Collection, key: string): void;
@@ -37,6 +37,7 @@ export function findWith(
   filter: Document,
   read: (key: string) => Document | null,
   extraKeys?: Iterable<string>,
+  limit = Number.POSITIVE_INFINITY,
 ): StoredDocument[] {
   const matches = compileFilter(filter);
   const candidates = coll.candidateKeys(filter);
@@ -49,7 +50,10 @@ export function findWith(
   const result: StoredDocument[] = [];
   for (const key of keys) {
     const doc = read(key);
-    if (doc && matches(doc)) result.push({ key, doc });
+    if (doc && matches(doc)) {
+      result.push({ key, doc });
+      if (result.length >= limit) break;
+    }
   }
   return result;
 }
@@ -75,12 +79,13 @@ export class CommittedAccess implements DataAccess {
     return coll.current(key);
   }
 
-  find(coll: Collection | undefined, filter: Document): StoredDocument[] {
+  find(coll: Collection | undefined, filter: Document, limit?: number): StoredDocument[] {
     if (!coll) return [];
-    return findWith(coll, filter, (key) => coll.current(key));
+    return findWith(coll, filter, (key) => coll.current(key), undefined, limit);
   }
 
   put(coll: Collection, key: string, doc: Document): void {
+    this.engine.assertWritable();
     const keys = coll.indexKeysFor(key, doc, () => false);
     this.interruptTransactionOn(coll, key);
     coll.applyWrite(key, doc, keys, this.engine.tick(), this.engine.retainHistory);
@@ -90,6 +95,7 @@ export class CommittedAccess implements DataAccess {
   remove(coll: Collection, key: string): void {
     const doc = coll.current(key);
     if (!doc) return;
+    this.engine.assertWritable();
     this.interruptTransactionOn(coll, key);
     coll.applyWrite(key, null, null, this.engine.tick(), this.engine.retainHistory);
     this.ops.push({ op: 'del', db: coll.db, coll: coll.name, id: doc._id });

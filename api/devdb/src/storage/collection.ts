@@ -115,14 +115,20 @@ export class Collection {
 
   /**
    * Computes a document's index keys and checks unique indexes. `ignore(key)` names documents that
-   * do not count as holders (the document itself, or ones a transaction rewrites).
+   * do not count as holders (the document itself, or ones a transaction rewrites); `clash` builds
+   * the error for a holder (a duplicate key unless the caller knows better).
    */
-  indexKeysFor(key: string, doc: Document, ignore: (docKey: string) => boolean): IndexKeys {
+  indexKeysFor(
+    key: string,
+    doc: Document,
+    ignore: (docKey: string) => boolean,
+    clash: (index: Index, holder: string, values: unknown[]) => MongoServerError = (index, _holder, values) => index.duplicateKeyError(this.ns, values),
+  ): IndexKeys {
     const result: IndexKeys = new Map();
     for (const index of this.indexes.values()) {
       const keys = index.keysOf(doc);
       const conflict = index.findConflict(keys, (holder) => holder === key || ignore(holder));
-      if (conflict) throw index.duplicateKeyError(this.ns, conflict.values);
+      if (conflict) throw clash(index, conflict.docKey, conflict.values);
       result.set(index, keys);
     }
     return result;

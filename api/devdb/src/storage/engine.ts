@@ -23,6 +23,9 @@ export class Engine {
   private clock = 0;
   private readonly openSnapshots = new Map<number, number>();
   private sink: ChangeSink = IN_MEMORY;
+  /** The latest append: appends complete in order, so awaiting it awaits every earlier one. */
+  private lastAppend: Promise<void> = Promise.resolve();
+  private journalFailure: Error | null = null;
 
   setSink(sink: ChangeSink): void {
     this.sink = sink;
@@ -44,10 +47,13 @@ export class Engine {
   }
 
   closeSnapshot(ts: number): void {
+    const before = this.oldestSnapshot();
     const count = this.openSnapshots.get(ts) ?? 0;
     if (count <= 1) this.openSnapshots.delete(ts);
     else this.openSnapshots.set(ts, count - 1);
     const oldest = this.oldestSnapshot();
+    // Versions become unreadable only when the oldest snapshot moves on.
+    if (oldest === before) return;
     for (const db of this.databases.values()) for (const coll of db.values()) coll.pruneHistory(oldest);
   }
 
@@ -62,8 +68,34 @@ export class Engine {
     return oldest;
   }
 
+  /**
+   * Resolves when `ops` — and every change made before them — is durable. Called with no ops (a
+   * no-op write, a commit retry) it still waits, so nothing is acknowledged ahead of what it read.
+   */
   persist(ops: JournalOp[]): Promise<void> {
-    return ops.length === 0 ? Promise.resolve() : this.sink.append(ops);
+    if (this.journalFailure) return Promise.reject(this.journalFailedError());
+    if (ops.length > 0) {
+      this.lastAppend = this.sink.append(ops).catch((error: Error) => {
+        this.journalFailure ??= error;
+        throw this.journalFailedError();
+      });
+    }
+    return this.lastAppend;
+  }
+
+  /**
+   * Memory must never run ahead of a journal that stopped working (recovery could not rebuild it):
+   * after a failed append every write is refused until the engine is restarted.
+   */
+  assertWritable(): void {
+    if (this.journalFailure) throw this.journalFailedError();
+  }
+
+  private journalFailedError(): MongoServerError {
+    return new MongoServerError(
+      'InternalError',
+      `devdb cannot write: the journal failed (${this.journalFailure?.message ?? 'unknown error'}); restart the engine to recover`,
+    );
   }
 
   databaseNames(): string[] {
@@ -80,6 +112,7 @@ export class Engine {
 
   /** The collection, created (and journalled into `ops`) when missing, as MongoDB does on write. */
   ensureCollection(db: string, name: string, ops: JournalOp[], options: Document = {}): Collection {
+    this.assertWritable();
     return this.collection(db, name) ?? this.register(unregisteredCollection(db, name, options), ops);
   }
 
@@ -96,6 +129,7 @@ export class Engine {
   }
 
   dropCollection(db: string, name: string, ops: JournalOp[]): boolean {
+    this.assertWritable();
     const collections = this.databases.get(db);
     if (!collections?.delete(name)) return false;
     if (collections.size === 0) this.databases.delete(db);
@@ -104,6 +138,7 @@ export class Engine {
   }
 
   dropDatabase(db: string, ops: JournalOp[]): void {
+    this.assertWritable();
     if (this.databases.delete(db)) ops.push({ op: 'dropDatabase', db });
   }
 
@@ -146,7 +181,7 @@ export function validateNamespace(db: string, coll: string): void {
   if (db === '' || INVALID_DB_CHARS.test(db)) {
     throw new MongoServerError('InvalidNamespace', `Invalid database name: '${db}'`);
   }
-  if (coll === '' || coll.includes('\0') || coll.startsWith('.') || coll.includes('$')) {
+  if (coll === '' || coll.includes('\0') || coll.startsWith('.') || coll.startsWith('system.') || coll.includes('$')) {
     throw new MongoServerError('InvalidNamespace', `Invalid collection name: '${coll}'`);
   }
 }

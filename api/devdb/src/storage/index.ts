@@ -45,8 +45,8 @@ export function validateIndexSpec(raw: unknown): IndexSpec {
   if (raw.partialFilterExpression !== undefined && !isPlainDocument(raw.partialFilterExpression)) {
     throw badValue('partialFilterExpression must be a document');
   }
-  if (raw.expireAfterSeconds !== undefined && typeof raw.expireAfterSeconds !== 'number') {
-    throw badValue('expireAfterSeconds must be a number');
+  if (raw.expireAfterSeconds !== undefined && !(typeof raw.expireAfterSeconds === 'number' && raw.expireAfterSeconds >= 0)) {
+    throw badValue('expireAfterSeconds must be a non-negative number');
   }
   const spec: IndexSpec = { v: 2, key: raw.key, name: raw.name };
   for (const option of IDENTITY_OPTIONS) {
@@ -105,7 +105,7 @@ export class Index {
     if (this.partialFilter && !this.partialFilter(doc)) return [];
     const perField = this.paths.map((path) => indexValuesAtPath(doc, path));
     if (this.spec.sparse && this.paths.every((path) => isMissing(doc, path))) return [];
-    const multikeyFields = this.fields.filter((_, i) => perField[i].sawArray && perField[i].values.length > 1);
+    const multikeyFields = this.fields.filter((_, i) => perField[i].sawArray);
     if (multikeyFields.length > 1) {
       throw new MongoServerError(
         'CannotIndexParallelArrays',

@@ -32,6 +32,7 @@ describe('Index', () => {
   it('refuses two array fields in one compound index', () => {
     const index = new Index(validateIndexSpec({ key: { a: 1, b: 1 }, name: 'ab' }));
     expect(codeOf(() => index.keysOf({ a: [1, 2], b: [3, 4] }))).toBe(171);
+    expect(codeOf(() => index.keysOf({ a: [1], b: [] }))).toBe(171);
     expect(index.keysOf({ a: [1, 2], b: 3 })).toHaveLength(2);
   });
 
@@ -46,6 +47,7 @@ describe('Index', () => {
     expect(codeOf(() => validateIndexSpec({ key: { at: '2dsphere' }, name: 'g' }))).toBe(115);
     expect(codeOf(() => validateIndexSpec({ key: { a: 1 }, name: 'a', collation: { locale: 'zh' } }))).toBe(115);
     expect(codeOf(() => validateIndexSpec({ key: {}, name: 'none' }))).toBe(2);
+    expect(codeOf(() => validateIndexSpec({ key: { at: 1 }, name: 'ttl', expireAfterSeconds: -1 }))).toBe(2);
   });
 });
 
@@ -57,6 +59,13 @@ describe('Collection', () => {
     coll.addIndex(validateIndexSpec({ key: { sku: 1 }, name: 'sku_1', unique: true }));
     return { engine, access, coll };
   }
+
+  it('refuses names MongoDB reserves', () => {
+    const engine = new Engine();
+    expect(codeOf(() => engine.ensureCollection('shop', 'system.users', []))).toBe(73);
+    expect(codeOf(() => engine.ensureCollection('sh.op', 'items', []))).toBe(73);
+    expect(codeOf(() => engine.ensureCollection('shop', 'a$b', []))).toBe(73);
+  });
 
   it('treats 1, 1.0 and Long(1) as the same _id and the same unique key', () => {
     const { access, coll } = setup();
@@ -181,13 +190,26 @@ describe('Transaction', () => {
     expect(coll.current(documentKey('n1'))).toBeNull();
   });
 
-  it('re-checks unique keys at commit against documents committed meanwhile', async () => {
+  it('re-checks unique keys at commit: a key committed meanwhile is a retryable WriteConflict', async () => {
     const { engine, access, coll } = setup();
     const txn = new Transaction(engine, 1);
     txn.access.put(coll, documentKey('t'), { _id: 't', email: 'late@x' });
     access.put(coll, documentKey('p'), { _id: 'p', email: 'late@x' });
-    await expect(txn.commit()).rejects.toMatchObject({ code: 11000 });
+    await expect(txn.commit()).rejects.toMatchObject({ code: 112, errorLabels: ['TransientTransactionError'] });
     expect(coll.current(documentKey('t'))).toBeNull();
+  });
+
+  it('reports a unique key its snapshot already holds as a duplicate key (11000)', () => {
+    const { engine, coll } = setup();
+    const txn = new Transaction(engine, 1);
+    expect(codeOf(() => txn.access.put(coll, documentKey('c'), { _id: 'c', email: 'a@x' }))).toBe(11000);
+  });
+
+  it('turns a unique key written after its snapshot into a WriteConflict at write time', () => {
+    const { engine, access, coll } = setup();
+    const txn = new Transaction(engine, 1);
+    access.put(coll, documentKey('p'), { _id: 'p', email: 'pay-1' });
+    expect(codeOf(() => txn.access.put(coll, documentKey('t'), { _id: 't', email: 'pay-1' }))).toBe(112);
   });
 
   it('releases its locks and snapshot on abort', () => {

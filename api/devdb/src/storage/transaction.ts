@@ -87,11 +87,16 @@ export class Transaction {
     return coll.at(key, this.snapshotTs);
   }
 
-  find(coll: Collection, filter: Document): StoredDocument[] {
-    const own = this.writes.get(coll);
-    const extra = new Set<string>(coll.versionedKeys());
-    if (own) for (const key of own.keys()) extra.add(key);
-    return findWith(coll, filter, (key) => this.read(coll, key), extra);
+  find(coll: Collection, filter: Document, limit?: number): StoredDocument[] {
+    // Committed indexes describe documents unchanged since the snapshot; the others are checked
+    // one by one: those changed after it, and the transaction's own writes.
+    const extra = new Set<string>();
+    for (const key of coll.versionedKeys()) {
+      const head = coll.records.get(key);
+      if (head && head.ts > this.snapshotTs) extra.add(key);
+    }
+    for (const key of this.writes.get(coll)?.keys() ?? []) extra.add(key);
+    return findWith(coll, filter, (key) => this.read(coll, key), extra, limit);
   }
 
   write(coll: Collection, key: string, doc: Document | null): void {
@@ -132,8 +137,10 @@ export class Transaction {
 
   /** Applies every write atomically at a new timestamp; idempotent once committed. */
   async commit(): Promise<void> {
-    if (this.status === 'committed') return;
+    // A retried commit is acknowledged only once the first one is durable.
+    if (this.status === 'committed') return this.engine.persist([]);
     this.ensureUsable();
+    this.engine.assertWritable();
     const prepared: Array<{ coll: Collection; key: string; doc: Document | null; keys: IndexKeys | null }> = [];
     try {
       for (const created of this.createdCollections.values()) {
@@ -185,9 +192,23 @@ export class Transaction {
     this.engine.closeSnapshot(this.snapshotTs);
   }
 
-  /** Unique checks against committed documents the transaction does not rewrite, and its own writes. */
+  /**
+   * Unique checks against committed documents the transaction does not rewrite, and its own writes.
+   * A clash with a document written after the snapshot, or held by another transaction, is a
+   * WriteConflict as in MongoDB: the retried transaction then sees that document.
+   */
   private checkUnique(coll: Collection, own: Map<string, Document | null>, key: string, doc: Document): IndexKeys {
-    const keys = coll.indexKeysFor(key, doc, (holder) => own.has(holder));
+    const keys = coll.indexKeysFor(
+      key,
+      doc,
+      (holder) => own.has(holder),
+      (index, holder, values) => {
+        const head = coll.records.get(holder);
+        const lockedByOther = coll.lockedBy.has(holder) && coll.lockedBy.get(holder) !== this;
+        if ((head && head.ts > this.snapshotTs) || lockedByOther) return writeConflict(`a unique key in ${coll.ns} was written concurrently`);
+        return index.duplicateKeyError(coll.ns, values);
+      },
+    );
     for (const [index, docKeys] of keys) {
       if (!index.unique) continue;
       const wanted = new Set(docKeys.map((k) => k.key));
@@ -225,9 +246,9 @@ class TransactionAccess implements DataAccess {
     return this.txn.read(coll, key);
   }
 
-  find(coll: Collection | undefined, filter: Document): StoredDocument[] {
+  find(coll: Collection | undefined, filter: Document, limit?: number): StoredDocument[] {
     this.txn.ensureUsable();
-    return coll ? this.txn.find(coll, filter) : [];
+    return coll ? this.txn.find(coll, filter, limit) : [];
   }
 
   put(coll: Collection, key: string, doc: Document): void {

@@ -1,6 +1,5 @@
 import { CommittedAccess } from './access.ts';
 import type { Engine } from './engine.ts';
-import { indexValuesAtPath } from './paths.ts';
 
 /**
  * MongoDB's TTL monitor: documents whose indexed date (or earliest date in an array) is older than
@@ -14,9 +13,9 @@ export async function sweepExpiredDocuments(engine: Engine, now = Date.now()): P
       for (const index of coll.indexes.values()) {
         const seconds = index.spec.expireAfterSeconds;
         if (seconds === undefined || index.fields.length !== 1) continue;
-        const path = index.fields[0].split('.');
         for (const [key, doc] of [...coll.liveEntries()]) {
-          const dates = indexValuesAtPath(doc, path, 'skip').values.filter((value): value is Date => value instanceof Date);
+          // The index's own keys: documents outside a partial or sparse TTL index never expire.
+          const dates = index.keysOf(doc).flatMap(({ values }) => values).filter((value): value is Date => value instanceof Date);
           if (dates.length === 0) continue;
           const earliest = Math.min(...dates.map((date) => date.getTime()));
           if (earliest + seconds * 1000 <= now && coll.current(key)) {

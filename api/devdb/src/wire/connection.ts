@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import type { Document } from 'bson';
 import { MessageFramer } from './framing.ts';
+import { ErrorCode } from '../errors.ts';
 import { decodeMessage, encodeMsg, encodeReply, WireProtocolError, type IncomingMessage } from './messages.ts';
 
 /** Answers one message. `null` sends nothing (used for moreToCome requests). */
@@ -44,15 +45,28 @@ export function serveConnection(socket: net.Socket, handle: MessageHandler, log:
     socket.destroy();
   };
 
+  const encode = (msg: IncomingMessage, body: Document): Buffer =>
+    msg.kind === 'query'
+      ? encodeReply({ requestId: nextRequestId(), responseTo: msg.requestId, documents: [body] })
+      : encodeMsg({ requestId: nextRequestId(), responseTo: msg.requestId, body });
+
   const respond = async (frame: Buffer): Promise<void> => {
     const msg = decodeMessage(frame);
     const reply = await handle(msg);
-    if (reply === null || socket.destroyed) return;
-    if (msg.kind === 'query') {
-      socket.write(encodeReply({ requestId: nextRequestId(), responseTo: msg.requestId, documents: [reply] }));
-    } else if (!msg.moreToCome) {
-      socket.write(encodeMsg({ requestId: nextRequestId(), responseTo: msg.requestId, body: reply }));
+    if (reply === null || socket.destroyed || (msg.kind === 'msg' && msg.moreToCome)) return;
+    let encoded: Buffer;
+    try {
+      encoded = encode(msg, reply);
+    } catch (err) {
+      // A reply BSON cannot hold (over 16 MB) is the command's failure, not the connection's.
+      encoded = encode(msg, {
+        ok: 0,
+        code: ErrorCode.BSONObjectTooLarge,
+        codeName: 'BSONObjectTooLarge',
+        errmsg: `devdb could not encode the reply: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
+    socket.write(encoded);
   };
 
   // Messages of one connection are handled strictly one after another, which keeps

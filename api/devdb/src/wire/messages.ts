@@ -1,5 +1,6 @@
 import { deserialize, serialize, type Document } from 'bson';
 import { crc32c } from './crc32c.ts';
+import { MAX_MESSAGE_SIZE_BYTES } from '../limits.ts';
 
 /** The opcodes devdb speaks. Every other opcode is rejected. */
 export const OpCode = {
@@ -26,7 +27,7 @@ const KNOWN_REQUIRED_FLAGS = MsgFlag.ChecksumPresent | MsgFlag.MoreToCome;
 /** messageLength, requestID, responseTo, opCode. */
 export const HEADER_SIZE = 16;
 /** The maxMessageSizeBytes devdb advertises in hello; larger frames are rejected. */
-export const MAX_MESSAGE_SIZE = 48_000_000;
+export const MAX_MESSAGE_SIZE = MAX_MESSAGE_SIZE_BYTES;
 
 const CHECKSUM_SIZE = 4;
 const MSG_SECTIONS_OFFSET = HEADER_SIZE + 4;
