@@ -1,8 +1,8 @@
 import type { Long } from 'bson';
-import { evalExpr } from 'mingo/core';
 import type { Options } from 'mingo/types';
 import { notSupported } from '../errors.ts';
 import { compareValues, indexKeyOf } from '../values/bson-values.ts';
+import { evaluate } from './evaluate.ts';
 
 /**
  * Group accumulators that replace mingo's: `$sum`/`$avg` fail clearly on Decimal128 (mingo would
@@ -18,7 +18,7 @@ type Accumulator = (collection: unknown[], expr: unknown, options: Options) => u
  */
 function inputValues(collection: unknown[], expr: unknown, options: Options): unknown[] {
   if (expr === null || expr === undefined) return collection;
-  return collection.map((doc) => evalExpr(doc, expr, options));
+  return collection.map((doc) => evaluate(doc, expr, options));
 }
 
 /** A numeric value as a JS number; undefined for non-numbers (which $sum and $avg ignore). */

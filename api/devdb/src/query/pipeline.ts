@@ -155,11 +155,15 @@ function bindInFilter(filter: unknown, now: Date): unknown {
   return out;
 }
 
+/** Stages that only read their input documents, so a pipeline made of them needs no defensive copy. */
+const READ_ONLY_STAGES = new Set(['$match', '$group', '$sort', '$skip', '$limit', '$count', '$sortByCount']);
+
 function run(docs: Document[], pipeline: Document[], now: Date, options: Partial<Options>): Document[] {
   rejectScriptOperators(pipeline);
   const stages = bindSystemVariables(pipeline, now) as Document[];
+  const readOnly = stages.every((stage) => READ_ONLY_STAGES.has(Object.keys(stage)[0]));
   try {
-    return new Aggregator(stages, options).run<Document>(docs.map(cloneValue)).map(withoutMissing);
+    return new Aggregator(stages, options).run<Document>(readOnly ? docs : docs.map(cloneValue)).map(withoutMissing);
   } catch (error) {
     throw asServerError(error);
   }

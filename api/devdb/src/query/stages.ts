@@ -11,6 +11,7 @@ import { compareExpressionValues } from './expression-operators.ts';
 import { canonicalFilter } from './filter-syntax.ts';
 import { documentPathValue, valuesAtPath, withoutPath, withPathValue } from './paths.ts';
 import { applyAddFields, applyProjection, parseAddFields, parseProjection, type ProjectionContext } from './projector.ts';
+import { evaluate } from './evaluate.ts';
 import { compileSort } from './sort.ts';
 
 /**
@@ -106,7 +107,7 @@ const $group: Stage = (collection, spec, options) => {
   const fields = outputFields(spec, options);
   return collection.transform((docs: AnyObject[]) => {
     const groups = new Map<string, Group>();
-    for (const doc of docs) addToGroup(groups, groupKey(evalExpr(doc, spec._id, options)), doc);
+    for (const doc of docs) addToGroup(groups, groupKey(evaluate(doc, spec._id, options)), doc);
     return Lazy(groupDocuments(groups.values(), fields, options));
   });
 };
