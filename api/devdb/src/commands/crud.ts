@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { MongoServerError } from '../errors.ts';
 import { applyUpdate, compileProjection, compileSort, upsertSeed } from '../query/index.ts';
-import type { DataAccess, StoredDocument } from '../storage/access.ts';
+import type { StoredDocument } from '../storage/access.ts';
 import { documentKey } from '../storage/collection.ts';
 import { isPlainDocument, valuesEqual } from '../values/bson-values.ts';
 import {
@@ -13,7 +13,7 @@ import {
   type CommandContext,
   type CommandDefinition,
 } from './context.ts';
-import { checkSize, prepareForStorage, validateId } from './documents.ts';
+import { checkSize, prepareForStorage } from './documents.ts';
 
 /**
  * Runs each statement of a write command; statement errors become `writeErrors` (an ordered
@@ -61,11 +61,7 @@ export const insert: CommandDefinition = {
     const name = targetCollection(command, 'insert');
     let n = 0;
     const writeErrors = await runStatements(ctx, command, 'documents', (raw) => {
-      const doc = prepareForStorage(raw);
-      const coll = ctx.access.collectionForWrite(ctx.db, name);
-      const key = documentKey(doc._id);
-      if (ctx.access.get(coll, key)) throw coll.duplicateIdError(doc._id);
-      ctx.access.put(coll, key, doc);
+      insertDocument(ctx, name, raw);
       n++;
     });
     return withWriteErrors({ n, ok: 1 }, writeErrors);
@@ -93,8 +89,18 @@ function isReplacement(update: Document | Document[]): boolean {
   return !Array.isArray(update) && !Object.keys(update).some((key) => key.startsWith('$'));
 }
 
+/** Stores a new document (an `_id` is generated when missing); a taken `_id` is a duplicate key. */
+function insertDocument(ctx: CommandContext, name: string, raw: unknown): Document {
+  const doc = prepareForStorage(raw);
+  const coll = ctx.access.collectionForWrite(ctx.db, name);
+  const key = documentKey(doc._id);
+  if (ctx.access.get(coll, key)) throw coll.duplicateIdError(doc._id);
+  ctx.access.put(coll, key, doc);
+  return doc;
+}
+
 /** Applies an update to one stored document; returns the new version (stored only if it changed). */
-function updateStored(access: DataAccess, ctx: CommandContext, name: string, target: StoredDocument, spec: UpdateSpec) {
+function updateStored(ctx: CommandContext, name: string, target: StoredDocument, spec: UpdateSpec) {
   const { doc, modified } = applyUpdate(target.doc, spec.update, {
     isUpsertInsert: false,
     arrayFilters: spec.arrayFilters,
@@ -105,29 +111,19 @@ function updateStored(access: DataAccess, ctx: CommandContext, name: string, tar
       throw new MongoServerError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
     }
     checkSize(doc);
-    access.put(access.collectionForWrite(ctx.db, name), target.key, doc);
+    ctx.access.put(ctx.access.collectionForWrite(ctx.db, name), target.key, doc);
   }
   return { doc, modified };
 }
 
 /** The document an upsert inserts: the filter's equalities, then the update (or the replacement). */
-function upsert(access: DataAccess, ctx: CommandContext, name: string, spec: UpdateSpec): Document {
+function upsert(ctx: CommandContext, name: string, spec: UpdateSpec): Document {
   const seed = upsertSeed(spec.query);
-  let built: Document;
   if (isReplacement(spec.update)) {
     const replacement = spec.update as Document;
-    built = { ...replacement };
-    if (built._id === undefined && seed._id !== undefined) built = { _id: seed._id, ...replacement };
-  } else {
-    built = applyUpdate(seed, spec.update, { isUpsertInsert: true, arrayFilters: spec.arrayFilters, query: spec.query }).doc;
+    return insertDocument(ctx, name, replacement._id === undefined && seed._id !== undefined ? { _id: seed._id, ...replacement } : replacement);
   }
-  const doc = prepareForStorage(built);
-  validateId(doc._id);
-  const coll = access.collectionForWrite(ctx.db, name);
-  const key = documentKey(doc._id);
-  if (access.get(coll, key)) throw coll.duplicateIdError(doc._id);
-  access.put(coll, key, doc);
-  return doc;
+  return insertDocument(ctx, name, applyUpdate(seed, spec.update, { isUpsertInsert: true, arrayFilters: spec.arrayFilters, query: spec.query }).doc);
 }
 
 export const update: CommandDefinition = {
@@ -148,11 +144,11 @@ export const update: CommandDefinition = {
       }
       const targets = ctx.access.find(ctx.access.collection(ctx.db, name), spec.query, multi ? undefined : 1);
       for (const target of targets) {
-        if (updateStored(ctx.access, ctx, name, target, spec).modified) nModified++;
+        if (updateStored(ctx, name, target, spec).modified) nModified++;
         n++;
       }
       if (targets.length === 0 && optionalBoolean(statement, 'upsert')) {
-        const doc = upsert(ctx.access, ctx, name, spec);
+        const doc = upsert(ctx, name, spec);
         n++;
         upserted.push({ index, _id: doc._id });
       }
@@ -219,11 +215,11 @@ export const findAndModify: CommandDefinition = {
       } else {
         const spec = parseUpdate(query, command.update, command.arrayFilters);
         if (target) {
-          const { doc } = updateStored(ctx.access, ctx, name, target, spec);
+          const { doc } = updateStored(ctx, name, target, spec);
           value = returnNew ? doc : target.doc;
           lastErrorObject = { n: 1, updatedExisting: true };
         } else if (wantsUpsert) {
-          const doc = upsert(ctx.access, ctx, name, spec);
+          const doc = upsert(ctx, name, spec);
           value = returnNew ? doc : null;
           lastErrorObject = { n: 1, updatedExisting: false, upserted: doc._id };
         } else {

@@ -24,7 +24,7 @@ export function prepareForStorage(doc: unknown): Document {
   return stored;
 }
 
-export function validateId(id: unknown): void {
+function validateId(id: unknown): void {
   if (Array.isArray(id)) throw new MongoServerError('InvalidIdField', `The '_id' value cannot be of type array`);
   if (id instanceof RegExp || (id as { _bsontype?: string } | null)?._bsontype === 'BSONRegExp') {
     throw new MongoServerError('InvalidIdField', `The '_id' value cannot be of type regex`);
