@@ -1,0 +1,90 @@
+import { Router } from '@koa/router';
+import type { Middleware } from 'koa';
+import type { z } from 'zod';
+import type { ErrorCode } from '@mall/shared';
+import type { Access } from '../staff/permissions.ts';
+import type { AppState, RouteContext } from './context.ts';
+import { validateBody, validateParams, validateQuery } from './validation.ts';
+
+/**
+ * The route registry: each route declares its method, path, request schemas, reply schema and access.
+ * The router (below) and the OpenAPI document (system/openapi.ts) are both built from it, so what is
+ * documented is exactly what is validated and served.
+ */
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type ReplyBody<S> = S extends z.ZodType ? z.input<S> : void;
+
+export interface RouteDefinition<
+  Body extends z.ZodType | undefined = undefined,
+  Query extends z.ZodObject | undefined = undefined,
+  Params extends z.ZodObject | undefined = undefined,
+  Reply extends z.ZodType | undefined = undefined,
+> {
+  /** Unique; the OpenAPI operationId. */
+  operationId: string;
+  method: HttpMethod;
+  /** Koa syntax: `/api/staff/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  body?: Body;
+  query?: Query;
+  params?: Params;
+  reply: {
+    status: number;
+    description: string;
+    /** Undefined for an empty reply (204). */
+    schema: Reply;
+    contentType?: 'application/json' | 'text/html';
+  };
+  /** Errors the handler raises itself; validation, auth and internal errors are implied by the rest. */
+  errors?: readonly ErrorCode[];
+  handle(ctx: RouteContext, input: { body: Parsed<Body>; query: Parsed<Query>; params: Parsed<Params> }): Promise<ReplyBody<Reply>>;
+}
+
+export type Route = RouteDefinition<z.ZodType | undefined, z.ZodObject | undefined, z.ZodObject | undefined, z.ZodType | undefined>;
+
+/** Checks a route's handler against its own schemas, then files it under the common Route type. */
+export function defineRoute<
+  Body extends z.ZodType | undefined = undefined,
+  Query extends z.ZodObject | undefined = undefined,
+  Params extends z.ZodObject | undefined = undefined,
+  Reply extends z.ZodType | undefined = undefined,
+>(route: RouteDefinition<Body, Query, Params, Reply>): Route {
+  return route as unknown as Route;
+}
+
+type RouteMiddleware = Middleware<AppState, RouteContext>;
+
+/** Order matters: who may call comes before what they sent, so strangers learn nothing from validation errors. */
+export function createRouter(routes: readonly Route[], authorize: (access: Access) => RouteMiddleware[]): Router<AppState> {
+  const router = new Router<AppState>();
+  const registered = new Set<string>();
+  for (const route of routes) {
+    const key = `${route.method.toUpperCase()} ${route.path}`;
+    if (registered.has(key)) throw new Error(`route registered twice: ${key}`);
+    registered.add(key);
+    const stack: RouteMiddleware[] = [...authorize(route.access)];
+    if (route.params) stack.push(validateParams(route.params));
+    if (route.query) stack.push(validateQuery(route.query));
+    if (route.body) stack.push(validateBody(route.body));
+    stack.push((ctx) => respond(ctx, route));
+    router.register(route.path, [route.method.toUpperCase()], stack, { name: route.operationId });
+  }
+  return router;
+}
+
+async function respond(ctx: RouteContext, route: Route): Promise<void> {
+  // The validate* middleware above parsed each part with exactly the schemas the handler is typed by.
+  const input = ctx.state.input as Parameters<Route['handle']>[1];
+  const result = await route.handle(ctx, input);
+  const { status, schema, contentType } = route.reply;
+  ctx.status = status;
+  if (schema === undefined) return;
+  // Replies are held to their documented schema: drift is a loud 500 here, not a silent contract break.
+  ctx.body = schema.parse(result);
+  if (contentType === 'text/html') ctx.type = 'html';
+}

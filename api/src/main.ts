@@ -1,0 +1,75 @@
+/**
+ * The API process: load config, open the database (MONGODB_URI, or the embedded devdb as a child
+ * process in development), make sure an owner exists, serve, and shut down in order on SIGTERM/SIGINT:
+ * stop accepting, let in-flight requests finish, close the database connection, stop devdb.
+ */
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, loadConfig, type Config } from '@mall/config';
+import { createApp } from './app.ts';
+import { openDatabase, type OpenedDatabase } from './db/database.ts';
+import { createLogger } from './logger.ts';
+import { ensureFirstOwner } from './staff/first-owner.ts';
+import { staffModels } from './staff/models.ts';
+
+const FORCE_CLOSE_AFTER_MS = 10_000;
+
+function loadConfigOrExit(): Config {
+  // A local .env in the working directory; variables already in the environment win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`api: refusing to start, ${error.message}\nSee .env.example for every variable.\n`);
+    process.exit(1);
+  }
+}
+
+const config = loadConfigOrExit();
+const logger = createLogger(config.logLevel);
+const server = http.createServer();
+let opened: OpenedDatabase | undefined;
+let shuttingDown = false;
+
+async function shutdown(reason: string, exitCode: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ reason }, 'shutting down');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const forceClose = setTimeout(() => server.closeAllConnections(), FORCE_CLOSE_AFTER_MS);
+  await closed;
+  clearTimeout(forceClose);
+  try {
+    await opened?.close();
+  } catch (error) {
+    logger.error({ err: error }, 'error while closing the database');
+    exitCode = 1;
+  }
+  logger.info('stopped');
+  process.exit(exitCode);
+}
+
+process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+process.on('SIGINT', () => void shutdown('SIGINT', 0));
+
+try {
+  opened = await openDatabase(config, logger, (code) => {
+    logger.fatal({ code }, 'the embedded devdb exited on its own; stopping the API');
+    void shutdown('devdb exited', 1);
+  });
+  await ensureFirstOwner(staffModels(opened.database.connection), config, logger);
+  server.on('request', createApp({ config, db: opened.database, logger }).callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  logger.info({ url, env: config.env, db: opened.database.mode, sandbox: config.sandbox }, `API listening on ${url} (docs at ${url}/api/docs)`);
+} catch (error) {
+  logger.fatal({ err: error }, 'the API could not start');
+  await shutdown('startup failed', 1);
+}

@@ -1,0 +1,6 @@
+export * from './money.ts';
+export * from './business-day.ts';
+export * from './order-number.ts';
+export * from './errors.ts';
+export * from './api/system.ts';
+export * from './api/staff.ts';
