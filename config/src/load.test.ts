@@ -29,6 +29,21 @@ j+z5036n99bCzDC7OQIgHOouawIcMmDiGoxbtdfFzz5zVHDekSMrYntAdFdnDHY=
 -----END CERTIFICATE-----
 `;
 
+/** Credentials production cannot start without. */
+const PRODUCTION_CREDENTIALS = [
+  'WECHAT_APPID',
+  'WECHAT_SECRET',
+  'WECHATPAY_MCHID',
+  'WECHATPAY_PRIVATE_KEY',
+  'WECHATPAY_MERCHANT_SERIAL_NO',
+  'WECHATPAY_APIV3_KEY',
+  'WECHATPAY_PLATFORM_PUBLIC_KEY',
+  'WECOM_CORPID',
+  'WECOM_SECRET',
+  'WECOM_TOKEN',
+  'WECOM_ENCODING_AES_KEY',
+];
+
 const directory = mkdtempSync(path.join(tmpdir(), 'mall-config-'));
 function writeTempFile(name: string, content: string): string {
   const file = path.join(directory, name);
@@ -222,19 +237,7 @@ describe('production', () => {
     expectProblem(env, 'MONGODB_URI', /required in production/);
   });
 
-  it.each([
-    'WECHAT_APPID',
-    'WECHAT_SECRET',
-    'WECHATPAY_MCHID',
-    'WECHATPAY_PRIVATE_KEY',
-    'WECHATPAY_MERCHANT_SERIAL_NO',
-    'WECHATPAY_APIV3_KEY',
-    'WECHATPAY_PLATFORM_PUBLIC_KEY',
-    'WECOM_CORPID',
-    'WECOM_SECRET',
-    'WECOM_TOKEN',
-    'WECOM_ENCODING_AES_KEY',
-  ])('refuses to start without %s', (variable) => {
+  it.each(PRODUCTION_CREDENTIALS)('refuses to start without %s', (variable) => {
     const env = productionEnv();
     delete env[variable];
     expectProblem(env, variable, /required in production/);
@@ -290,17 +293,7 @@ describe('production', () => {
     const named = new Set(problemsOf({ NODE_ENV: 'production' }).map((problem) => problem.split(':')[0]));
     for (const variable of [
       'MONGODB_URI',
-      'WECHAT_APPID',
-      'WECHAT_SECRET',
-      'WECHATPAY_MCHID',
-      'WECHATPAY_PRIVATE_KEY',
-      'WECHATPAY_MERCHANT_SERIAL_NO',
-      'WECHATPAY_APIV3_KEY',
-      'WECHATPAY_PLATFORM_PUBLIC_KEY',
-      'WECOM_CORPID',
-      'WECOM_SECRET',
-      'WECOM_TOKEN',
-      'WECOM_ENCODING_AES_KEY',
+      ...PRODUCTION_CREDENTIALS,
       'WECHAT_API_BASE_URL',
       'WECHATPAY_API_BASE_URL',
       'WECOM_API_BASE_URL',
