@@ -12,6 +12,7 @@ import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { createLogger } from './logger.ts';
 import { ensureFirstOwner } from './staff/first-owner.ts';
 import { staffModels } from './staff/models.ts';
+import { ADMIN_DIST_DIR, ADMIN_PATH, adminIndexFile } from './web/admin-console.ts';
 
 const FORCE_CLOSE_AFTER_MS = 10_000;
 
@@ -61,14 +62,16 @@ try {
     void shutdown('devdb exited', 1);
   });
   await ensureFirstOwner(staffModels(opened.database.connection), config, logger);
-  server.on('request', createApp({ config, db: opened.database, logger }).callback());
+  server.on('request', createApp({ config, db: opened.database, logger, adminDistDir: ADMIN_DIST_DIR }).callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
-  logger.info({ url, env: config.env, db: opened.database.mode, sandbox: config.sandbox }, `API listening on ${url} (docs at ${url}/api/docs)`);
+  const adminUrl = existsSync(adminIndexFile(ADMIN_DIST_DIR)) ? `${url}${ADMIN_PATH}` : undefined;
+  const adminNote = adminUrl ? `admin console at ${adminUrl}` : 'admin console not built: npm run build -w @mall/admin';
+  logger.info({ url, adminUrl, env: config.env, db: opened.database.mode, sandbox: config.sandbox }, `API listening on ${url} (docs at ${url}/api/docs, ${adminNote})`);
 } catch (error) {
   logger.fatal({ err: error }, 'the API could not start');
   await shutdown('startup failed', 1);

@@ -4,3 +4,4 @@ export * from './order-number.ts';
 export * from './errors.ts';
 export * from './api/system.ts';
 export * from './api/staff.ts';
+export * from './api/permissions.ts';

@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import type { z } from 'zod';
 import type { ErrorCode } from '@mall/shared';
-import type { Access } from '../staff/permissions.ts';
+import type { Access } from '@mall/shared';
 import type { AppState, RouteContext } from './context.ts';
 import { validateBody, validateParams, validateQuery } from './validation.ts';
 

@@ -4,7 +4,7 @@ import type { StaffRole } from '@mall/shared';
 import type { AppState, RouteContext } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
 import type { StaffAccount, StaffModels } from './models.ts';
-import { allowedRoles, type Access } from './permissions.ts';
+import { allowedRoles, type Access } from '@mall/shared';
 import { findLiveSession } from './sessions.ts';
 
 export interface SignedInStaff {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorCatalogue, errorEnvelopeSchema, staffRoles, type ErrorCode } from '@mall/shared';
 import type { HttpMethod, Route } from '../http/routes.ts';
-import { allowedRoles } from '../staff/permissions.ts';
+import { allowedRoles } from '@mall/shared';
 
 export type JsonSchema = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { staffRoles, type StaffRole } from '@mall/shared';
+import { staffRoles, type StaffRole } from './staff.ts';
 
 /**
  * The role matrix: which staff roles hold each permission. Routes name a permission (or `public` /
@@ -26,4 +26,10 @@ export function allowedRoles(access: Access): readonly StaffRole[] | null {
   if (access === 'public') return null;
   if (access === 'signed-in') return staffRoles;
   return rolesByPermission[access];
+}
+
+/** Whether a role holds a permission (the console hides what the API would refuse anyway). */
+export function roleMay(role: StaffRole, permission: Permission): boolean {
+  const roles: readonly StaffRole[] = rolesByPermission[permission];
+  return roles.includes(role);
 }

@@ -1,0 +1,162 @@
+/**
+ * `npm run e2e`: builds the admin console if needed, starts the API on a free port with a fresh data
+ * directory and a known owner, drives the console in Debian's Chromium (admin-journey.ts), saves a
+ * screenshot per step in e2e/screenshots/, and always stops the browser and the API (whose shutdown
+ * stops its devdb). Exits non-zero when a step fails; the last line is "N passed, N failed".
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext } from 'playwright-core';
+import { healthReplySchema, type HealthReply } from '@mall/shared';
+import { ensureAdminBuilt } from '../scripts/admin-build.ts';
+import { spawnApi, type ApiProcess } from '../scripts/api-process.ts';
+import { adminJourney } from './admin-journey.ts';
+import { launchChromium } from './chromium.ts';
+
+const SCREENSHOTS_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const API_READY_TIMEOUT_MS = 60_000;
+const LOG_TAIL_LINES = 40;
+const BROWSER_CLOSE_TIMEOUT_MS = 5_000;
+
+const temporaryDirs: string[] = [];
+let api: ApiProcess | undefined;
+let browser: BrowserContext | undefined;
+const apiLog: string[] = [];
+/** Uncaught exceptions in the page and Content-Security-Policy refusals: either fails the run. */
+const pageProblems: string[] = [];
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function waitForHealth(baseUrl: string, running: ApiProcess): Promise<HealthReply> {
+  const deadline = Date.now() + API_READY_TIMEOUT_MS;
+  let exited = false;
+  void running.exited.then(() => (exited = true));
+  while (Date.now() < deadline && !exited) {
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.ok) return healthReplySchema.parse(await response.json());
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(exited ? 'the API exited before it was ready' : `the API did not answer /api/health within ${API_READY_TIMEOUT_MS / 1000} s`);
+}
+
+/**
+ * Playwright's close() never settles when Chromium is already gone (a terminal's Ctrl-C reaches it too),
+ * and with nothing else pending Node would quit before the API is stopped: bounded by a timer.
+ */
+async function closeBrowser(): Promise<void> {
+  if (!browser) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([browser.close().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, BROWSER_CLOSE_TIMEOUT_MS)))]);
+  clearTimeout(timer);
+}
+
+let cleanedUp: Promise<void> | undefined;
+/** Idempotent: runs once whether the journey ends, fails or is interrupted. */
+function cleanUp(): Promise<void> {
+  cleanedUp ??= (async () => {
+    await closeBrowser();
+    const code = await api?.stop();
+    if (api && code !== 0) process.stderr.write(`e2e: the API exited with code ${code}\n`);
+    await Promise.all(temporaryDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  })();
+  return cleanedUp;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`e2e: ${signal}, stopping the browser and the API\n`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<number> {
+  await ensureAdminBuilt();
+  await rm(SCREENSHOTS_DIR, { recursive: true, force: true });
+  await mkdir(SCREENSHOTS_DIR, { recursive: true });
+
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'mall-e2e-devdb-'));
+  temporaryDirs.push(dataDir);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const owner = { username: 'e2e.owner', password: randomBytes(12).toString('base64url') };
+  api = spawnApi(
+    {
+      ...process.env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      // Empty counts as unset: the embedded devdb, even when a local .env names a MongoDB.
+      MONGODB_URI: '',
+      DEVDB_DATA_DIR: dataDir,
+      OWNER_USERNAME: owner.username,
+      OWNER_PASSWORD: owner.password,
+      LOG_LEVEL: 'info',
+    },
+    ({ text }) => {
+      apiLog.push(text);
+      if (apiLog.length > LOG_TAIL_LINES) apiLog.shift();
+    },
+  );
+  const health = await waitForHealth(baseUrl, api);
+
+  const launched = await launchChromium();
+  browser = launched.context;
+  temporaryDirs.push(launched.profileDir);
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  page.on('pageerror', (error) => pageProblems.push(`uncaught in the page: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) pageProblems.push(`CSP: ${message.text()}`);
+  });
+  process.stdout.write(`e2e: the admin console at ${baseUrl}/admin/ in Chromium ${browser.browser()?.version() ?? ''}\n`);
+
+  const steps = adminJourney({ page, baseUrl, owner, health });
+  let passed = 0;
+  let failed = 0;
+  for (const [index, step] of steps.entries()) {
+    const started = performance.now();
+    try {
+      await step.run();
+      if (pageProblems.length > 0) throw new Error(pageProblems.join('\n'));
+      // Transitions finished, so a screenshot shows the settled page rather than a fade in progress.
+      await page.screenshot({ path: path.join(SCREENSHOTS_DIR, step.screenshot), fullPage: true, animations: 'disabled' });
+      passed += 1;
+      process.stdout.write(`  ✓ ${step.name} (${((performance.now() - started) / 1000).toFixed(1)} s) → e2e/screenshots/${step.screenshot}\n`);
+    } catch (error) {
+      failed += 1;
+      const screenshot = step.screenshot.replace(/\.png$/, '-failed.png');
+      await page.screenshot({ path: path.join(SCREENSHOTS_DIR, screenshot), fullPage: true, animations: 'disabled' }).catch(() => undefined);
+      process.stdout.write(`  ✗ ${step.name} → e2e/screenshots/${screenshot}\n${String((error as Error).message ?? error).replace(/^/gm, '      ')}\n`);
+      for (const skipped of steps.slice(index + 1)) process.stdout.write(`  - not run: ${skipped.name}\n`);
+      process.stdout.write(`  last API log lines:\n${apiLog.map((line) => `      ${line}`).join('\n')}\n`);
+      break;
+    }
+  }
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+let exitCode: number;
+try {
+  exitCode = await main();
+} catch (error) {
+  process.stderr.write(`e2e: ${(error as Error).stack ?? String(error)}\n`);
+  if (apiLog.length > 0) process.stderr.write(`last API log lines:\n${apiLog.join('\n')}\n`);
+  process.stdout.write('0 passed, 1 failed\n');
+  exitCode = 1;
+}
+await cleanUp();
+process.exit(exitCode);
