@@ -33,17 +33,29 @@ async function inMemoryFigures(): Promise<void> {
     report('single insert (in-memory), 2,000 sequential', `p50 ${ms(single.p50)}  p99 ${ms(single.p99)}`);
 
     await Item.deleteMany({});
-    const bulk = await timeOnce(() => Item.insertMany(Array.from({ length: 10_000 }, (_, i) => item(i)), { lean: true }));
+    const bulk = await timeOnce(() =>
+      Item.insertMany(
+        Array.from({ length: 10_000 }, (_, i) => item(i)),
+        { lean: true },
+      ),
+    );
     report('bulk insert of 10,000 documents (insertMany)', `${ms(bulk)}  (${Math.round(10_000 / (bulk / 1000))} docs/s)`);
 
     for (let offset = 10_000; offset < 100_000; offset += 10_000) {
-      await Item.insertMany(Array.from({ length: 10_000 }, (_, i) => item(offset + i)), { lean: true });
+      await Item.insertMany(
+        Array.from({ length: 10_000 }, (_, i) => item(offset + i)),
+        { lean: true },
+      );
     }
     const lookups = await timeEach(5_000, (i) => Item.findOne({ sku: `SKU-${(i * 7919) % 100_000}` }).lean());
     report('findOne by unique key at 100,000 documents (goal p50 <= 1 ms)', `p50 ${ms(lookups.p50)}  p99 ${ms(lookups.p99)}`);
 
     const aggregate = await timeEach(10, () =>
-      Item.aggregate([{ $match: { stock: { $gte: 10 } } }, { $group: { _id: '$category', gmv: { $sum: '$priceFen' }, n: { $sum: 1 } } }, { $sort: { gmv: -1 } }]),
+      Item.aggregate([
+        { $match: { stock: { $gte: 10 } } },
+        { $group: { _id: '$category', gmv: { $sum: '$priceFen' }, n: { $sum: 1 } } },
+        { $sort: { gmv: -1 } },
+      ]),
     );
     report('$match/$group/$sort aggregate over 100,000 documents', `p50 ${ms(aggregate.p50)}  p99 ${ms(aggregate.p99)}`);
   } finally {
@@ -63,7 +75,10 @@ async function journalFigures(): Promise<void> {
     const sequential = await timeOnce(async () => {
       for (let i = 0; i < count; i++) await Item.create(item(i));
     });
-    report('journal: sequential acknowledged inserts (fsync each)', `${Math.round(count / (sequential / 1000))} ops/s  (${ms(sequential / count)} each)`);
+    report(
+      'journal: sequential acknowledged inserts (fsync each)',
+      `${Math.round(count / (sequential / 1000))} ops/s  (${ms(sequential / count)} each)`,
+    );
 
     const concurrent = 5_000;
     const clients = 50;

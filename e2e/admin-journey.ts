@@ -110,7 +110,8 @@ export function adminJourney({ page, baseUrl, owner, health }: JourneySetup): St
         await visible(page.getByLabel('当前账号').getByText('运营'));
         await visible(page.getByRole('row').filter({ hasText: owner.username }));
         await visible(page.getByText('只有所有者可以新建员工账号。'));
-        if ((await page.getByRole('form', { name: '新建员工账号' }).count()) !== 0) throw new Error('an operator is shown the create-staff form');
+        if ((await page.getByRole('form', { name: '新建员工账号' }).count()) !== 0)
+          throw new Error('an operator is shown the create-staff form');
       },
     },
   ];

@@ -50,7 +50,9 @@ async function waitForHealth(baseUrl: string, running: ApiProcess): Promise<Heal
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(exited ? 'the API exited before it was ready' : `the API did not answer /api/health within ${API_READY_TIMEOUT_MS / 1000} s`);
+  throw new Error(
+    exited ? 'the API exited before it was ready' : `the API did not answer /api/health within ${API_READY_TIMEOUT_MS / 1000} s`,
+  );
 }
 
 /**
@@ -60,7 +62,10 @@ async function waitForHealth(baseUrl: string, running: ApiProcess): Promise<Heal
 async function closeBrowser(): Promise<void> {
   if (!browser) return;
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([browser.close().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, BROWSER_CLOSE_TIMEOUT_MS)))]);
+  await Promise.race([
+    browser.close().catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, BROWSER_CLOSE_TIMEOUT_MS))),
+  ]);
   clearTimeout(timer);
 }
 
@@ -134,12 +139,18 @@ async function main(): Promise<number> {
       // Transitions finished, so a screenshot shows the settled page rather than a fade in progress.
       await page.screenshot({ path: path.join(SCREENSHOTS_DIR, step.screenshot), fullPage: true, animations: 'disabled' });
       passed += 1;
-      process.stdout.write(`  ✓ ${step.name} (${((performance.now() - started) / 1000).toFixed(1)} s) → e2e/screenshots/${step.screenshot}\n`);
+      process.stdout.write(
+        `  ✓ ${step.name} (${((performance.now() - started) / 1000).toFixed(1)} s) → e2e/screenshots/${step.screenshot}\n`,
+      );
     } catch (error) {
       failed += 1;
       const screenshot = step.screenshot.replace(/\.png$/, '-failed.png');
-      await page.screenshot({ path: path.join(SCREENSHOTS_DIR, screenshot), fullPage: true, animations: 'disabled' }).catch(() => undefined);
-      process.stdout.write(`  ✗ ${step.name} → e2e/screenshots/${screenshot}\n${String((error as Error).message ?? error).replace(/^/gm, '      ')}\n`);
+      await page
+        .screenshot({ path: path.join(SCREENSHOTS_DIR, screenshot), fullPage: true, animations: 'disabled' })
+        .catch(() => undefined);
+      process.stdout.write(
+        `  ✗ ${step.name} → e2e/screenshots/${screenshot}\n${String((error as Error).message ?? error).replace(/^/gm, '      ')}\n`,
+      );
       for (const skipped of steps.slice(index + 1)) process.stdout.write(`  - not run: ${skipped.name}\n`);
       process.stdout.write(`  last API log lines:\n${apiLog.map((line) => `      ${line}`).join('\n')}\n`);
       break;

@@ -10,7 +10,15 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  * What the admin build reads: its own sources and config, the shared schemas and role matrix it bundles,
  * and the lockfile (a dependency upgrade changes the bundle too).
  */
-const BUILD_INPUTS = ['admin/src', 'admin/public', 'admin/index.html', 'admin/vite.config.ts', 'admin/package.json', 'shared/src', 'package-lock.json'];
+const BUILD_INPUTS = [
+  'admin/src',
+  'admin/public',
+  'admin/index.html',
+  'admin/vite.config.ts',
+  'admin/package.json',
+  'shared/src',
+  'package-lock.json',
+];
 
 async function newestChange(entry: string): Promise<number> {
   const stats = await stat(entry);

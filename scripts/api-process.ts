@@ -24,7 +24,11 @@ export interface ApiProcess {
 
 /** `npm run api` as a child of this process, its log lines handed to `onLine`; stderr goes to this terminal. */
 export function spawnApi(env: NodeJS.ProcessEnv, onLine: (line: ApiLogLine) => void): ApiProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, API_MAIN], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, API_MAIN], {
+    cwd: ROOT,
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   createInterface({ input: child.stdout }).on('line', (text) => onLine(parseLine(text)));
   return {

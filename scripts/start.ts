@@ -16,12 +16,14 @@ try {
   process.exit(1);
 }
 
-let ownerLogin = 'the owner account made on an earlier start (its password was printed then; to begin again, stop and delete the devdb data directory, .data/devdb by default)';
+let ownerLogin =
+  'the owner account made on an earlier start (its password was printed then; to begin again, stop and delete the devdb data directory, .data/devdb by default)';
 
 const api = spawnApi(process.env, ({ text, entry }) => {
   process.stdout.write(`${text}\n`);
   if (entry === null || typeof entry.msg !== 'string') return;
-  if (typeof entry.password === 'string') ownerLogin = `"${String(entry.username)}" with password "${entry.password}" (shown on this first start only)`;
+  if (typeof entry.password === 'string')
+    ownerLogin = `"${String(entry.username)}" with password "${entry.password}" (shown on this first start only)`;
   else if (entry.msg === 'created the owner account from OWNER_USERNAME') ownerLogin = `"${String(entry.username)}" with OWNER_PASSWORD`;
   if (entry.msg.startsWith('API listening')) {
     const adminUrl = typeof entry.adminUrl === 'string' ? entry.adminUrl : 'not built';

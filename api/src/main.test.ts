@@ -65,7 +65,10 @@ async function startApi(): Promise<RunningApi> {
   const stderr: string[] = [];
   createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
   const listening = () => logs.find((entry) => entry.msg.startsWith('API listening'));
-  await Promise.race([waitUntil(() => listening() !== undefined, 30_000), exited.then((code) => Promise.reject(new Error(`api exited ${code}: ${stderr.join('\n')}`)))]);
+  await Promise.race([
+    waitUntil(() => listening() !== undefined, 30_000),
+    exited.then((code) => Promise.reject(new Error(`api exited ${code}: ${stderr.join('\n')}`))),
+  ]);
   const devdbPid = logs.find((entry) => entry.msg.startsWith('embedded devdb'))?.pid as number;
   return { child, url: listening()?.url as string, devdbPid, logs, exited };
 }

@@ -71,7 +71,10 @@ try {
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   const adminUrl = existsSync(adminIndexFile(ADMIN_DIST_DIR)) ? `${url}${ADMIN_PATH}` : undefined;
   const adminNote = adminUrl ? `admin console at ${adminUrl}` : 'admin console not built: npm run build -w @mall/admin';
-  logger.info({ url, adminUrl, env: config.env, db: opened.database.mode, sandbox: config.sandbox }, `API listening on ${url} (docs at ${url}/api/docs, ${adminNote})`);
+  logger.info(
+    { url, adminUrl, env: config.env, db: opened.database.mode, sandbox: config.sandbox },
+    `API listening on ${url} (docs at ${url}/api/docs, ${adminNote})`,
+  );
 } catch (error) {
   logger.fatal({ err: error }, 'the API could not start');
   await shutdown('startup failed', 1);

@@ -122,7 +122,11 @@ describe('development defaults', () => {
   });
 
   it('treat empty and blank values as unset', () => {
-    expect(loadConfig({ PORT: '', MONGODB_URI: '  ', OWNER_USERNAME: '' })).toMatchObject({ port: 3000, mongodbUri: undefined, owner: undefined });
+    expect(loadConfig({ PORT: '', MONGODB_URI: '  ', OWNER_USERNAME: '' })).toMatchObject({
+      port: 3000,
+      mongodbUri: undefined,
+      owner: undefined,
+    });
   });
 
   it('derive the public URL from PORT and strip trailing slashes from base URLs', () => {
@@ -205,15 +209,25 @@ describe('WeChat Pay keys', () => {
   });
 
   it('accept a platform certificate or public key', () => {
-    expect(loadConfig({ WECHATPAY_PLATFORM_PUBLIC_KEY: platformCertificatePem }).wechatPay.platformPublicKeyPem).toBe(platformCertificatePem);
+    expect(loadConfig({ WECHATPAY_PLATFORM_PUBLIC_KEY: platformCertificatePem }).wechatPay.platformPublicKeyPem).toBe(
+      platformCertificatePem,
+    );
     expect(loadConfig({ WECHATPAY_PLATFORM_PUBLIC_KEY: platformPublicKeyPem }).wechatPay.platformPublicKeyPem).toBe(platformPublicKeyPem);
   });
 
   it('refuse missing files, garbage and swapped keys', () => {
     expectProblem({ WECHATPAY_PRIVATE_KEY: path.join(directory, 'missing.pem') }, 'WECHATPAY_PRIVATE_KEY', /ENOENT/);
-    expectProblem({ WECHATPAY_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' }, 'WECHATPAY_PRIVATE_KEY', /PEM private key/);
+    expectProblem(
+      { WECHATPAY_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' },
+      'WECHATPAY_PRIVATE_KEY',
+      /PEM private key/,
+    );
     expectProblem({ WECHATPAY_PRIVATE_KEY: platformPublicKeyPem }, 'WECHATPAY_PRIVATE_KEY', /PEM private key/);
-    expectProblem({ WECHATPAY_PLATFORM_PUBLIC_KEY: merchantPrivateKeyPem }, 'WECHATPAY_PLATFORM_PUBLIC_KEY', /public key or X.509 certificate/);
+    expectProblem(
+      { WECHATPAY_PLATFORM_PUBLIC_KEY: merchantPrivateKeyPem },
+      'WECHATPAY_PLATFORM_PUBLIC_KEY',
+      /public key or X.509 certificate/,
+    );
   });
 });
 
@@ -264,9 +278,22 @@ describe('production', () => {
 
   it('refuses the development defaults for base URLs and CDN keys', () => {
     const env = productionEnv();
-    for (const variable of ['WECHAT_API_BASE_URL', 'WECHATPAY_API_BASE_URL', 'WECOM_API_BASE_URL', 'LIVE_PUSH_AUTH_KEY', 'LIVE_PLAY_AUTH_KEY']) delete env[variable];
+    for (const variable of [
+      'WECHAT_API_BASE_URL',
+      'WECHATPAY_API_BASE_URL',
+      'WECOM_API_BASE_URL',
+      'LIVE_PUSH_AUTH_KEY',
+      'LIVE_PLAY_AUTH_KEY',
+    ])
+      delete env[variable];
     const named = problemsOf(env).map((problem) => problem.split(':')[0]);
-    expect(named.sort()).toEqual(['LIVE_PLAY_AUTH_KEY', 'LIVE_PUSH_AUTH_KEY', 'WECHATPAY_API_BASE_URL', 'WECHAT_API_BASE_URL', 'WECOM_API_BASE_URL']);
+    expect(named.sort()).toEqual([
+      'LIVE_PLAY_AUTH_KEY',
+      'LIVE_PUSH_AUTH_KEY',
+      'WECHATPAY_API_BASE_URL',
+      'WECHAT_API_BASE_URL',
+      'WECOM_API_BASE_URL',
+    ]);
   });
 
   it.each([
@@ -284,7 +311,11 @@ describe('production', () => {
 
   it('refuses sandbox-generated PEMs, inline or by file content', () => {
     const marked = `# sandbox-generated: development only\n${merchantPrivateKeyPem}`;
-    expectProblem({ ...productionEnv(), WECHATPAY_PRIVATE_KEY: writeTempFile('sandbox_key.pem', marked) }, 'WECHATPAY_PRIVATE_KEY', /sandbox key/);
+    expectProblem(
+      { ...productionEnv(), WECHATPAY_PRIVATE_KEY: writeTempFile('sandbox_key.pem', marked) },
+      'WECHATPAY_PRIVATE_KEY',
+      /sandbox key/,
+    );
     const markedPublic = `# sandbox-generated: development only\n${platformPublicKeyPem}`;
     expectProblem({ ...productionEnv(), WECHATPAY_PLATFORM_PUBLIC_KEY: markedPublic }, 'WECHATPAY_PLATFORM_PUBLIC_KEY', /sandbox key/);
   });

@@ -62,9 +62,7 @@ export const SANDBOX_BASE_URL = 'http://127.0.0.1:3100';
 
 type Env = Record<string, string | undefined>;
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
-  .transform((url) => url.replace(/\/+$/, ''));
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' }).transform((url) => url.replace(/\/+$/, ''));
 
 const origin = z.string().refine((value) => URL.canParse(value) && new URL(value).origin === value && /^https?:/.test(value), {
   error: 'must be an origin: scheme, host and optional port, no path or trailing slash (e.g. https://admin.example.com)',
@@ -85,7 +83,9 @@ const mongodbUri = z
     'must be a mongodb:// or mongodb+srv:// URI that names the database, e.g. mongodb://db1,db2,db3/mall?replicaSet=rs0',
   );
 
-const booleanFlag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((value) => value === 'true' || value === '1');
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1');
 
 const apiV3Key = z.string().refine((value) => Buffer.byteLength(value, 'utf8') === 32, {
   error: 'must be exactly 32 bytes (the APIv3 key set in the WeChat Pay merchant platform)',
@@ -291,7 +291,8 @@ function checkProduction(reader: EnvReader, config: Config): void {
     LIVE_PLAY_AUTH_KEY: config.live.playAuthKey,
   };
   for (const [name, value] of Object.entries(secrets)) {
-    if (value !== undefined && isSandboxSecret(value)) reader.problem(name, 'is a sandbox key (it starts with "sandbox"); production needs the real one');
+    if (value !== undefined && isSandboxSecret(value))
+      reader.problem(name, 'is a sandbox key (it starts with "sandbox"); production needs the real one');
   }
   const platformKey = config.wechatPay.platformPublicKeyPem;
   if (platformKey !== undefined && !platformKey.includes('BEGIN CERTIFICATE') && config.wechatPay.platformPublicKeyId === undefined) {
@@ -306,6 +307,7 @@ function checkProduction(reader: EnvReader, config: Config): void {
   }
   const liveDomains = { LIVE_PUSH_DOMAIN: config.live.pushDomain, LIVE_PLAY_DOMAIN: config.live.playDomain };
   for (const [name, host] of Object.entries(liveDomains)) {
-    if (isSandboxHost(host.replace(/:\d+$/, ''))) reader.problem(name, `is a local or sandbox host (${host}); production needs the CDN domain`);
+    if (isSandboxHost(host.replace(/:\d+$/, '')))
+      reader.problem(name, `is a local or sandbox host (${host}); production needs the CDN domain`);
   }
 }

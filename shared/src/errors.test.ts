@@ -28,7 +28,9 @@ describe('error catalogue', () => {
   it('envelope schema accepts catalogue codes only', () => {
     expect(errorCodeSchema.options).toEqual(errorCodes);
     expect(errorEnvelopeSchema.safeParse({ error: { code: 'NOT_FOUND', message: '请求的内容不存在' } }).success).toBe(true);
-    expect(errorEnvelopeSchema.safeParse({ error: { code: 'VALIDATION_FAILED', message: 'x', details: [{ path: ['a'] }] } }).success).toBe(true);
+    expect(errorEnvelopeSchema.safeParse({ error: { code: 'VALIDATION_FAILED', message: 'x', details: [{ path: ['a'] }] } }).success).toBe(
+      true,
+    );
     expect(errorEnvelopeSchema.safeParse({ error: { code: 'TEAPOT', message: 'x' } }).success).toBe(false);
   });
 });

@@ -24,7 +24,12 @@ describe('the API client', () => {
     const api = fakeApi(sessionHandlers(owner));
     expect(api.client.hasToken()).toBe(false);
     await api.client.signIn({ username: 'owner', password: 'secret-password' });
-    expect(api.calls[0]).toMatchObject({ method: 'POST', path: '/api/staff/login', body: { username: 'owner', password: 'secret-password' }, authorization: null });
+    expect(api.calls[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/staff/login',
+      body: { username: 'owner', password: 'secret-password' },
+      authorization: null,
+    });
     expect(api.client.hasToken()).toBe(true);
 
     expect(await api.client.me()).toEqual(owner);
@@ -34,7 +39,13 @@ describe('the API client', () => {
   it("turns the error envelope into an ApiError with the API's code, status, message and details", async () => {
     const api = fakeApi({ 'POST /api/staff': () => errorReply('CONFLICT', { message: '用户名已被使用', details: { field: 'username' } }) });
     const error = await failureOf(api.client.createStaff({ username: 'taken', password: 'long-enough-password', role: 'viewer' }));
-    expect(error).toMatchObject({ code: 'CONFLICT', status: 409, message: '用户名已被使用', details: { field: 'username' }, retryAfterSeconds: undefined });
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      status: 409,
+      message: '用户名已被使用',
+      details: { field: 'username' },
+      retryAfterSeconds: undefined,
+    });
   });
 
   it('reads how long to wait from a 429', async () => {
@@ -44,7 +55,9 @@ describe('the API client', () => {
   });
 
   it('reports a failure reply that is not the envelope (a proxy page) as unexpected', async () => {
-    const api = fakeApi({ 'GET /api/health': () => new Response('<html>Bad Gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }) });
+    const api = fakeApi({
+      'GET /api/health': () => new Response('<html>Bad Gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }),
+    });
     const error = await failureOf(api.client.health());
     expect(error).toMatchObject({ code: 'UNEXPECTED_REPLY', status: 502 });
     expect(error.message).toContain('HTTP 502');
@@ -56,7 +69,11 @@ describe('the API client', () => {
   });
 
   it('reports an unreachable server as a network failure', async () => {
-    const client = createApiClient({ baseUrl: 'http://127.0.0.1:9', storage: window.localStorage, fetch: () => Promise.reject(new TypeError('fetch failed')) });
+    const client = createApiClient({
+      baseUrl: 'http://127.0.0.1:9',
+      storage: window.localStorage,
+      fetch: () => Promise.reject(new TypeError('fetch failed')),
+    });
     const error = await failureOf(client.health());
     expect(error).toMatchObject({ code: 'NETWORK_FAILED', status: 0, message: '无法连接到服务器，请检查网络后重试' });
   });
@@ -76,7 +93,10 @@ describe('the API client', () => {
     const api = fakeApi(sessionHandlers(owner));
     const expired = vi.fn();
     api.client.onSessionExpired(expired);
-    expect(await failureOf(api.client.signIn({ username: 'owner', password: 'wrong-password' }))).toMatchObject({ code: 'INVALID_CREDENTIALS', message: '用户名或密码错误' });
+    expect(await failureOf(api.client.signIn({ username: 'owner', password: 'wrong-password' }))).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+      message: '用户名或密码错误',
+    });
     expect(expired).not.toHaveBeenCalled();
   });
 

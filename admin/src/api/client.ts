@@ -26,7 +26,11 @@ export class ApiError extends Error {
   /** From `Retry-After` on 429 replies. */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ApiErrorCode, message: string, options: { status?: number; details?: unknown; retryAfterSeconds?: number; cause?: unknown } = {}) {
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    options: { status?: number; details?: unknown; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'ApiError';
     this.code = code;
@@ -140,5 +144,9 @@ async function errorOf(response: Response): Promise<ApiError> {
   if (!envelope.success) return unexpectedReply(response.status, envelope.error);
   const { code, message, details } = envelope.data.error;
   const retryAfter = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
-  return new ApiError(code, message, { status: response.status, details, retryAfterSeconds: Number.isNaN(retryAfter) ? undefined : retryAfter });
+  return new ApiError(code, message, {
+    status: response.status,
+    details,
+    retryAfterSeconds: Number.isNaN(retryAfter) ? undefined : retryAfter,
+  });
 }

@@ -14,7 +14,9 @@ export type ApiData<T> =
 export function useApiData<T>(load: (api: ApiClient) => Promise<T>): ApiData<T> {
   const api = useApi();
   const [generation, setGeneration] = useState(0);
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'loaded'; data: T } | { status: 'failed'; error: ApiError }>({ status: 'loading' });
+  const [state, setState] = useState<{ status: 'loading' } | { status: 'loaded'; data: T } | { status: 'failed'; error: ApiError }>({
+    status: 'loading',
+  });
 
   useEffect(() => {
     let current = true;

@@ -13,7 +13,22 @@ describe('the console frame', () => {
     const labels = within(navigation)
       .getAllByRole('menuitem')
       .map((item) => item.textContent);
-    expect(labels).toEqual(['概览', '商品与分类', '库存', '订单', '售后', '优惠券', '拼团', '秒杀', '直播间', '导购', '客户', '设置', '员工与角色', '操作日志']);
+    expect(labels).toEqual([
+      '概览',
+      '商品与分类',
+      '库存',
+      '订单',
+      '售后',
+      '优惠券',
+      '拼团',
+      '秒杀',
+      '直播间',
+      '导购',
+      '客户',
+      '设置',
+      '员工与角色',
+      '操作日志',
+    ]);
   });
 
   it('shows the API health and the signed-in staff member on the dashboard', async () => {

@@ -43,17 +43,42 @@ export type ConsoleSection = ReadySection | UpcomingSection;
 /** The admin console's sections, in navigation order (PRODUCT.md, "Admin console"). */
 export const consoleSections: readonly ConsoleSection[] = [
   { path: '', label: '概览', icon: <DashboardOutlined />, page: DashboardPage },
-  { path: 'products', label: '商品与分类', icon: <AppstoreOutlined />, arrivesWith: '两级分类，商品与规格（SKU）、价格、库存、图片、详情，草稿 / 在售 / 下架。' },
+  {
+    path: 'products',
+    label: '商品与分类',
+    icon: <AppstoreOutlined />,
+    arrivesWith: '两级分类，商品与规格（SKU）、价格、库存、图片、详情，草稿 / 在售 / 下架。',
+  },
   { path: 'inventory', label: '库存', icon: <DatabaseOutlined />, arrivesWith: '按规格（SKU）查看与调整库存。' },
   { path: 'orders', label: '订单', icon: <ProfileOutlined />, arrivesWith: '按条件筛选订单，查看详情与状态历史，录入物流发货，导出 CSV。' },
-  { path: 'after-sales', label: '售后', icon: <CustomerServiceOutlined />, arrivesWith: '仅退款、退货退款申请的审核，微信支付退款与退款结果。' },
-  { path: 'coupons', label: '优惠券', icon: <TagOutlined />, arrivesWith: '满减、折扣、无门槛券的发放与领取，领券中心、直播间发券、导购发券、新客礼。' },
+  {
+    path: 'after-sales',
+    label: '售后',
+    icon: <CustomerServiceOutlined />,
+    arrivesWith: '仅退款、退货退款申请的审核，微信支付退款与退款结果。',
+  },
+  {
+    path: 'coupons',
+    label: '优惠券',
+    icon: <TagOutlined />,
+    arrivesWith: '满减、折扣、无门槛券的发放与领取，领券中心、直播间发券、导购发券、新客礼。',
+  },
   { path: 'group-buys', label: '拼团', icon: <TeamOutlined />, arrivesWith: '拼团活动：拼团价、成团人数、成团时限、每人限购与活动库存。' },
   { path: 'flash-sales', label: '秒杀', icon: <ThunderboltOutlined />, arrivesWith: '限时限量的秒杀价与每人限购，可在直播间投放。' },
-  { path: 'live-rooms', label: '直播间', icon: <VideoCameraOutlined />, arrivesWith: '创建直播间，直播中控（置顶讲解商品、发券、管理评论）与直播数据。' },
+  {
+    path: 'live-rooms',
+    label: '直播间',
+    icon: <VideoCameraOutlined />,
+    arrivesWith: '创建直播间，直播中控（置顶讲解商品、发券、管理评论）与直播数据。',
+  },
   { path: 'guides', label: '导购', icon: <IdcardOutlined />, arrivesWith: '导购与门店，专属码与海报，业绩与排行，离职与在职继承。' },
   { path: 'customers', label: '客户', icon: <UserOutlined />, arrivesWith: '客户资料、专属导购与绑定历史、订单、标签与分群。' },
-  { path: 'settings', label: '设置', icon: <SettingOutlined />, arrivesWith: '归属保护天数、订单超时时间，微信、企业微信、微信支付配置（脱敏显示）。' },
+  {
+    path: 'settings',
+    label: '设置',
+    icon: <SettingOutlined />,
+    arrivesWith: '归属保护天数、订单超时时间，微信、企业微信、微信支付配置（脱敏显示）。',
+  },
   { path: 'staff', label: '员工与角色', icon: <SafetyCertificateOutlined />, page: StaffPage, permission: 'staff.list' },
   { path: 'audit-log', label: '操作日志', icon: <AuditOutlined />, arrivesWith: '后台操作记录：谁在何时做了什么。' },
 ];

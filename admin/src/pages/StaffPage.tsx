@@ -125,7 +125,11 @@ export function StaffPage() {
               { title: '用户名', dataIndex: 'username' },
               { title: '角色', dataIndex: 'role', render: (role: StaffRole) => roleLabels[role] },
               { title: '所属门店', dataIndex: 'storeId', render: (storeId: string | undefined) => storeId ?? '—' },
-              { title: '状态', dataIndex: 'active', render: (active: boolean) => (active ? <Tag color="success">启用</Tag> : <Tag>停用</Tag>) },
+              {
+                title: '状态',
+                dataIndex: 'active',
+                render: (active: boolean) => (active ? <Tag color="success">启用</Tag> : <Tag>停用</Tag>),
+              },
               { title: '创建时间', dataIndex: 'createdAt', render: (createdAt: string) => formatShanghaiDateTime(createdAt) },
             ]}
           />

@@ -25,7 +25,9 @@ const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const api = useApi();
-  const [state, setState] = useState<SessionState>(() => (api.hasToken() ? { status: 'checking' } : { status: 'signed-out', expired: false }));
+  const [state, setState] = useState<SessionState>(() =>
+    api.hasToken() ? { status: 'checking' } : { status: 'signed-out', expired: false },
+  );
   const [checks, setChecks] = useState(0);
 
   useEffect(() => api.onSessionExpired(() => setState({ status: 'signed-out', expired: true })), [api]);

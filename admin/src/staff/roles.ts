@@ -6,4 +6,3 @@ export const roleLabels: Record<StaffRole, string> = {
   store_manager: '店长',
   viewer: '只读成员',
 };
-

@@ -20,7 +20,10 @@ export function jsonReply(status: number, body: unknown, headers: Record<string,
 }
 
 /** The API's error envelope, with the catalogue's status and message unless told otherwise. */
-export function errorReply(code: ErrorCode, options: { message?: string; details?: unknown; headers?: Record<string, string> } = {}): Response {
+export function errorReply(
+  code: ErrorCode,
+  options: { message?: string; details?: unknown; headers?: Record<string, string> } = {},
+): Response {
   const { status, message } = errorCatalogue[code];
   return jsonReply(status, { error: { code, message: options.message ?? message, details: options.details } }, options.headers);
 }
@@ -66,7 +69,8 @@ export function sessionHandlers(staff: Staff): Record<string, FakeHandler> {
       (body as { password: string }).password === 'wrong-password'
         ? errorReply('INVALID_CREDENTIALS')
         : jsonReply(200, { token: `token-of-${staff.username}`, expiresAt: '2030-01-01T00:00:00.000Z', staff }),
-    'GET /api/staff/me': ({ authorization }) => (authorization === `Bearer token-of-${staff.username}` ? jsonReply(200, { staff }) : errorReply('UNAUTHENTICATED')),
+    'GET /api/staff/me': ({ authorization }) =>
+      authorization === `Bearer token-of-${staff.username}` ? jsonReply(200, { staff }) : errorReply('UNAUTHENTICATED'),
     'POST /api/staff/logout': () => new Response(null, { status: 204 }),
   };
 }
@@ -90,7 +94,11 @@ export function renderConsole(api: FakeApi, path: string): RenderResult {
 }
 
 /** The console at `path` for `staff`, already signed in through the fake API. */
-export async function renderSignedIn(staff: Staff, path: string, handlers: Record<string, FakeHandler> = {}): Promise<FakeApi & { view: RenderResult }> {
+export async function renderSignedIn(
+  staff: Staff,
+  path: string,
+  handlers: Record<string, FakeHandler> = {},
+): Promise<FakeApi & { view: RenderResult }> {
   const api = fakeApi({ ...sessionHandlers(staff), ...handlers });
   await api.client.signIn({ username: staff.username, password: 'any-password' });
   return { ...api, view: renderConsole(api, path) };

@@ -1,4 +1,4 @@
-import { Long } from 'bson';
+import { type Long } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { CursorRegistry } from './cursors.ts';
 

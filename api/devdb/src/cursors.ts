@@ -50,7 +50,10 @@ export class CursorRegistry {
     const cursor = this.cursors.get(id);
     if (!cursor) throw new MongoServerError('CursorNotFound', `cursor id ${id} not found`);
     if (cursor.ns !== ns) {
-      throw new MongoServerError('Unauthorized', `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`);
+      throw new MongoServerError(
+        'Unauthorized',
+        `Requested getMore on namespace '${ns}', but cursor belongs to a different namespace ${cursor.ns}`,
+      );
     }
     cursor.lastUsed = Date.now();
     const nextBatch = takeBatch(cursor, batchSize || Number.MAX_SAFE_INTEGER);
@@ -89,7 +92,10 @@ function takeBatch(cursor: OpenCursor, batchSize: number): Document[] {
     const doc = cursor.docs[cursor.position];
     const size = calculateObjectSize(doc);
     if (size > MAX_BSON_OBJECT_SIZE) {
-      throw new MongoServerError('BSONObjectTooLarge', `a result document of ${size} bytes exceeds the ${MAX_BSON_OBJECT_SIZE}-byte BSON limit`);
+      throw new MongoServerError(
+        'BSONObjectTooLarge',
+        `a result document of ${size} bytes exceeds the ${MAX_BSON_OBJECT_SIZE}-byte BSON limit`,
+      );
     }
     if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
     batch.push(doc);

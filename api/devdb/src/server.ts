@@ -92,7 +92,10 @@ export async function start(options: StartOptions = {}): Promise<RunningServer> 
     if (message.fullCollectionName.endsWith('.$cmd') && LEGACY_HELLO.has(name)) {
       return helloReply(query, { identity, connectionId });
     }
-    return new MongoServerError('UnsupportedOpQueryCommand', `Unsupported OP_QUERY command: ${name}. devdb only accepts OP_MSG after the handshake`).toReply();
+    return new MongoServerError(
+      'UnsupportedOpQueryCommand',
+      `Unsupported OP_QUERY command: ${name}. devdb only accepts OP_MSG after the handshake`,
+    ).toReply();
   }
 
   const sweeper = setInterval(() => {

@@ -145,6 +145,7 @@ export class SessionRegistry {
 }
 
 function sessionKey(lsid: unknown): string {
-  if (!isPlainDocument(lsid) || lsid.id === undefined) throw new MongoServerError('TypeMismatch', "a session id (lsid) must be a document with an 'id'");
+  if (!isPlainDocument(lsid) || lsid.id === undefined)
+    throw new MongoServerError('TypeMismatch', "a session id (lsid) must be a document with an 'id'");
   return indexKeyOf(lsid.id);
 }

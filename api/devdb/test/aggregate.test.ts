@@ -31,7 +31,18 @@ beforeAll(async () => {
   target = await connectTarget();
   await Order().insertMany([
     // 2026-01-01T17:00Z is already 2026-01-02 01:00 in Shanghai (UTC+8).
-    { _id: 1, customer: 'ann', status: 'paid', amount: 100, items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }], at: new Date('2026-01-01T17:00:00Z'), tags: ['x'] },
+    {
+      _id: 1,
+      customer: 'ann',
+      status: 'paid',
+      amount: 100,
+      items: [
+        { sku: 'a', qty: 1 },
+        { sku: 'b', qty: 2 },
+      ],
+      at: new Date('2026-01-01T17:00:00Z'),
+      tags: ['x'],
+    },
     { _id: 2, customer: 'bob', status: 'paid', amount: 250, items: [{ sku: 'a', qty: 3 }], at: new Date('2026-01-01T15:00:00Z'), tags: [] },
     { _id: 3, customer: 'ann', status: 'pending', amount: 40, items: [], at: new Date('2026-01-02T16:30:00Z') },
     // 2025-12-31T16:00Z is exactly 2026-01-01 00:00 in Shanghai: a different year there.
@@ -120,7 +131,13 @@ describe('basic stages', () => {
     ]);
     expect(projected[0]).toEqual({ _id: 1, customer: 'ann', double: 200, nItems: 2, big: true, label: 'ann-1', flag: 'P' });
     expect(projected[2]).toEqual({ _id: 3, customer: 'ann', double: 80, nItems: 0, big: false, label: 'ann-3', flag: 'N' });
-    const page = await Order().aggregate([{ $sort: { _id: 1 } }, { $skip: 1 }, { $limit: 2 }, { $addFields: { twice: { $multiply: ['$amount', 2] } } }, { $project: { twice: 1 } }]);
+    const page = await Order().aggregate([
+      { $sort: { _id: 1 } },
+      { $skip: 1 },
+      { $limit: 2 },
+      { $addFields: { twice: { $multiply: ['$amount', 2] } } },
+      { $project: { twice: 1 } },
+    ]);
     expect(page).toEqual([
       { _id: 2, twice: 500 },
       { _id: 3, twice: 80 },
@@ -245,7 +262,10 @@ describe('dates in Asia/Shanghai', () => {
   });
 
   it('$dateTrunc to the local day', async () => {
-    const rows = await Order().aggregate([{ $sort: { _id: 1 } }, { $project: { day: { $dateTrunc: { date: '$at', unit: 'day', timezone: tz } } } }]);
+    const rows = await Order().aggregate([
+      { $sort: { _id: 1 } },
+      { $project: { day: { $dateTrunc: { date: '$at', unit: 'day', timezone: tz } } } },
+    ]);
     expect(rows.map((r) => (r.day as Date).toISOString())).toEqual([
       '2026-01-01T16:00:00.000Z',
       '2025-12-31T16:00:00.000Z',
@@ -325,24 +345,40 @@ describe('dates in Asia/Shanghai', () => {
 
 describe('sort order across BSON types', () => {
   const oid = new ObjectId('65a1b2c3d4e5f60718293a4b');
-  const expected = ['a_null', 'b_missing', 'n_int', 'n_long', 'n_double', 's_abc', 's_b', 'o_object', 'x_bin', 'y_oid', 'z_false', 'z_true', 'zz_date'];
+  const expected = [
+    'a_null',
+    'b_missing',
+    'n_int',
+    'n_long',
+    'n_double',
+    's_abc',
+    's_b',
+    'o_object',
+    'x_bin',
+    'y_oid',
+    'z_false',
+    'z_true',
+    'zz_date',
+  ];
 
   beforeAll(async () => {
-    await target.db.collection('mixed').insertMany([
-      { _id: 'zz_date', v: new Date('2020-01-01T00:00:00Z') },
-      { _id: 'z_true', v: true },
-      { _id: 's_b', v: 'b' },
-      { _id: 'y_oid', v: oid },
-      { _id: 'n_double', v: 7.5 },
-      { _id: 'a_null', v: null },
-      { _id: 'x_bin', v: new Binary(Buffer.from([1])) },
-      { _id: 'o_object', v: { a: 1 } },
-      { _id: 'n_int', v: 5 },
-      { _id: 'z_false', v: false },
-      { _id: 'b_missing' },
-      { _id: 's_abc', v: 'abc' },
-      { _id: 'n_long', v: Long.fromNumber(6) },
-    ] as never[]);
+    await target.db
+      .collection('mixed')
+      .insertMany([
+        { _id: 'zz_date', v: new Date('2020-01-01T00:00:00Z') },
+        { _id: 'z_true', v: true },
+        { _id: 's_b', v: 'b' },
+        { _id: 'y_oid', v: oid },
+        { _id: 'n_double', v: 7.5 },
+        { _id: 'a_null', v: null },
+        { _id: 'x_bin', v: new Binary(Buffer.from([1])) },
+        { _id: 'o_object', v: { a: 1 } },
+        { _id: 'n_int', v: 5 },
+        { _id: 'z_false', v: false },
+        { _id: 'b_missing' },
+        { _id: 's_abc', v: 'abc' },
+        { _id: 'n_long', v: Long.fromNumber(6) },
+      ] as never[]);
   });
 
   it('find: null/missing < numbers < strings < objects < binData < ObjectId < booleans < dates', async () => {
@@ -353,30 +389,53 @@ describe('sort order across BSON types', () => {
   });
 
   it('aggregate $sort uses the same order', async () => {
-    const rows = await target.db.collection('mixed').aggregate([{ $sort: { v: 1, _id: 1 } }, { $project: { _id: 1 } }]).toArray();
+    const rows = await target.db
+      .collection('mixed')
+      .aggregate([{ $sort: { v: 1, _id: 1 } }, { $project: { _id: 1 } }])
+      .toArray();
     expect(rows.map((d) => d._id)).toEqual(expected);
   });
 
   it('comparison operators only compare within a type bracket', async () => {
-    const gtNumber = await target.db.collection('mixed').find({ v: { $gt: 0 } }).sort({ _id: 1 }).toArray();
+    const gtNumber = await target.db
+      .collection('mixed')
+      .find({ v: { $gt: 0 } })
+      .sort({ _id: 1 })
+      .toArray();
     expect(gtNumber.map((d) => d._id)).toEqual(['n_double', 'n_int', 'n_long']);
-    const gtString = await target.db.collection('mixed').find({ v: { $gte: 'a' } }).sort({ _id: 1 }).toArray();
+    const gtString = await target.db
+      .collection('mixed')
+      .find({ v: { $gte: 'a' } })
+      .sort({ _id: 1 })
+      .toArray();
     expect(gtString.map((d) => d._id)).toEqual(['s_abc', 's_b']);
   });
 });
 
 describe('unsupported and unknown stages', () => {
   it.skipIf(!isDevdb)(`$out and $merge fail with 115 — ${DEVDB_ONLY}`, async () => {
-    const out = await errorOf(() => Order().aggregate([{ $match: {} }, { $out: 'copy' }]).exec());
+    const out = await errorOf(() =>
+      Order()
+        .aggregate([{ $match: {} }, { $out: 'copy' }])
+        .exec(),
+    );
     expect(out.code).toBe(115);
     expect(out.message).toMatch(/devdb/);
-    const merge = await errorOf(() => Order().aggregate([{ $merge: { into: 'copy' } }]).exec());
+    const merge = await errorOf(() =>
+      Order()
+        .aggregate([{ $merge: { into: 'copy' } }])
+        .exec(),
+    );
     expect(merge.code).toBe(115);
     expect(await target.db.listCollections({ name: 'copy' }).toArray()).toEqual([]);
   });
 
   it('an unknown stage is 40324', async () => {
-    const err = await errorOf(() => Order().aggregate([{ $bogus: {} } as never]).exec());
+    const err = await errorOf(() =>
+      Order()
+        .aggregate([{ $bogus: {} } as never])
+        .exec(),
+    );
     expect(err.code).toBe(40324);
   });
 });

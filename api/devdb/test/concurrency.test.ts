@@ -45,7 +45,9 @@ describe('concurrency', () => {
     await Stock().create({ _id: 'sku-2', qty: 50 });
     const results = await Promise.all(
       Array.from({ length: 200 }, () =>
-        Stock().findOneAndUpdate({ _id: 'sku-2', qty: { $gte: 1 } }, { $inc: { qty: -1 } }, { returnDocument: 'after' }).lean(),
+        Stock()
+          .findOneAndUpdate({ _id: 'sku-2', qty: { $gte: 1 } }, { $inc: { qty: -1 } }, { returnDocument: 'after' })
+          .lean(),
       ),
     );
     const won = results.filter((doc) => doc !== null);
@@ -97,7 +99,11 @@ describe('concurrency', () => {
 
   it('parallel $push from many clients keeps every element', async () => {
     await target.db.collection('log').insertOne({ _id: 'l' as never, events: [] });
-    await Promise.all(Array.from({ length: 150 }, (_, i) => target.db.collection('log').updateOne({ _id: 'l' as never }, { $push: { events: i } as never })));
+    await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        target.db.collection('log').updateOne({ _id: 'l' as never }, { $push: { events: i } as never }),
+      ),
+    );
     const doc = await target.db.collection('log').findOne({ _id: 'l' as never });
     expect([...doc!.events].sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: 150 }, (_, i) => i));
   });

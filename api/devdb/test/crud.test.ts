@@ -42,8 +42,27 @@ type ProductDoc = {
 };
 
 const PRODUCTS: ProductDoc[] = [
-  { _id: 1, name: 'apple', tags: ['red', 'fruit'], qty: 5, price: 1.5, meta: { color: 'red', size: { h: 10 } }, items: [{ sku: 'a', n: 2 }, { sku: 'b', n: 5 }] },
-  { _id: 2, name: 'banana', tags: ['yellow', 'fruit'], qty: 12, price: 0.5, meta: { color: 'yellow', size: { h: 20 } }, items: [{ sku: 'b', n: 1 }] },
+  {
+    _id: 1,
+    name: 'apple',
+    tags: ['red', 'fruit'],
+    qty: 5,
+    price: 1.5,
+    meta: { color: 'red', size: { h: 10 } },
+    items: [
+      { sku: 'a', n: 2 },
+      { sku: 'b', n: 5 },
+    ],
+  },
+  {
+    _id: 2,
+    name: 'banana',
+    tags: ['yellow', 'fruit'],
+    qty: 12,
+    price: 0.5,
+    meta: { color: 'yellow', size: { h: 20 } },
+    items: [{ sku: 'b', n: 1 }],
+  },
   { _id: 3, name: 'carrot', tags: ['orange', 'vegetable'], qty: 0, price: 0.8, meta: { color: 'orange' }, items: [{ sku: 'c', n: 7 }] },
   { _id: 4, name: 'durian', price: 9 },
   { _id: 5, name: 'Anchovy', tags: ['fish'], qty: 3, price: 4, meta: { color: 'silver', size: { h: 5 } }, items: [] },
@@ -135,7 +154,16 @@ describe('insert', () => {
   it('mongoose insertMany ordered:false reports the failed index and keeps the rest', async () => {
     const Item = target.conn.model('UnorderedItem', new Schema({ _id: Number, v: Number }, { versionKey: false }));
     await Item.create({ _id: 2, v: 0 });
-    const err = await errorOf(() => Item.insertMany([{ _id: 1, v: 1 }, { _id: 2, v: 2 }, { _id: 3, v: 3 }], { ordered: false }));
+    const err = await errorOf(() =>
+      Item.insertMany(
+        [
+          { _id: 1, v: 1 },
+          { _id: 2, v: 2 },
+          { _id: 3, v: 3 },
+        ],
+        { ordered: false },
+      ),
+    );
     expect(err.code).toBe(11000);
     const writeErrors = [err.writeErrors].flat();
     expect(writeErrors.map((e: { index: number }) => e.index)).toEqual([1]);
@@ -203,7 +231,10 @@ describe('find filters', () => {
   });
 
   it('sort, skip and limit', async () => {
-    const byQtyDesc = await product().find({ qty: { $exists: true } }).sort({ qty: -1 }).lean();
+    const byQtyDesc = await product()
+      .find({ qty: { $exists: true } })
+      .sort({ qty: -1 })
+      .lean();
     expect(byQtyDesc.map((d) => d._id)).toEqual([2, 1, 5, 3]);
     const page = await product().find({}).sort({ price: 1 }).skip(1).limit(2).lean();
     expect(page.map((d) => d._id)).toEqual([3, 1]);
@@ -219,24 +250,29 @@ describe('find filters', () => {
 describe('$type aliases', () => {
   const TYPED = 'typed';
   beforeAll(async () => {
-    await target.db.collection(TYPED).insertMany([
-      { _id: 'int', v: 5 },
-      { _id: 'int32', v: new Int32(6) },
-      { _id: 'double', v: 1.5 },
-      { _id: 'wholeDouble', v: new Double(2) },
-      { _id: 'long', v: Long.fromNumber(7) },
-      { _id: 'bigLong', v: Long.fromString('9007199254740993') },
-      { _id: 'string', v: 'str' },
-      { _id: 'date', v: new Date('2026-01-01T00:00:00Z') },
-      { _id: 'oid', v: new ObjectId() },
-      { _id: 'null', v: null },
-      { _id: 'bool', v: true },
-      { _id: 'missing' },
-    ] as never[]);
+    await target.db
+      .collection(TYPED)
+      .insertMany([
+        { _id: 'int', v: 5 },
+        { _id: 'int32', v: new Int32(6) },
+        { _id: 'double', v: 1.5 },
+        { _id: 'wholeDouble', v: new Double(2) },
+        { _id: 'long', v: Long.fromNumber(7) },
+        { _id: 'bigLong', v: Long.fromString('9007199254740993') },
+        { _id: 'string', v: 'str' },
+        { _id: 'date', v: new Date('2026-01-01T00:00:00Z') },
+        { _id: 'oid', v: new ObjectId() },
+        { _id: 'null', v: null },
+        { _id: 'bool', v: true },
+        { _id: 'missing' },
+      ] as never[]);
   });
 
   async function typed(type: unknown): Promise<string[]> {
-    const docs = await target.db.collection(TYPED).find({ v: { $type: type } }).toArray();
+    const docs = await target.db
+      .collection(TYPED)
+      .find({ v: { $type: type } })
+      .toArray();
     return docs.map((d) => String(d._id)).sort();
   }
 
@@ -302,12 +338,18 @@ describe('projection', () => {
   });
 
   it('$slice', async () => {
-    const first = await product().findById(1, { tags: { $slice: 1 } }).lean();
+    const first = await product()
+      .findById(1, { tags: { $slice: 1 } })
+      .lean();
     expect(first?.tags).toEqual(['red']);
     expect(first?.name).toBe('apple'); // $slice alone keeps the other fields
-    const last = await product().findById(1, { tags: { $slice: -1 } }).lean();
+    const last = await product()
+      .findById(1, { tags: { $slice: -1 } })
+      .lean();
     expect(last?.tags).toEqual(['fruit']);
-    const skipped = await product().findById(1, { tags: { $slice: [1, 1] } }).lean();
+    const skipped = await product()
+      .findById(1, { tags: { $slice: [1, 1] } })
+      .lean();
     expect(skipped?.tags).toEqual(['fruit']);
   });
 
@@ -324,7 +366,10 @@ describe('updates', () => {
   beforeEach(resetProducts);
 
   it('$set (nested), $inc, $unset, $mul, $min, $max', async () => {
-    const res = await product().updateOne({ _id: 1 }, { $set: { 'meta.size.h': 11, name: 'green apple' }, $inc: { qty: 2, hits: 1 }, $unset: { tags: '' } });
+    const res = await product().updateOne(
+      { _id: 1 },
+      { $set: { 'meta.size.h': 11, name: 'green apple' }, $inc: { qty: 2, hits: 1 }, $unset: { tags: '' } },
+    );
     expect(res.matchedCount).toBe(1);
     expect(res.modifiedCount).toBe(1);
     await product().updateOne({ _id: 1 }, { $mul: { price: 2 }, $min: { lo: 3 }, $max: { hi: 3 } });
@@ -422,7 +467,15 @@ describe('more update semantics (raw driver)', () => {
   const coll = () => target.db.collection('more_updates');
   beforeEach(async () => {
     await coll().deleteMany({});
-    await coll().insertOne({ _id: 1, s: 'str', arr: [1, 2], items: [{ k: 'a', v: 1 }, { k: 'b', v: 2 }] } as never);
+    await coll().insertOne({
+      _id: 1,
+      s: 'str',
+      arr: [1, 2],
+      items: [
+        { k: 'a', v: 1 },
+        { k: 'b', v: 2 },
+      ],
+    } as never);
   });
 
   it('$pop, $pullAll, $push with $sort, $unset of an array element', async () => {
@@ -459,8 +512,13 @@ describe('more update semantics (raw driver)', () => {
   });
 
   it('$elemMatch projection and dotted projection into arrays of documents', async () => {
-    expect(await coll().findOne({ _id: 1 as never }, { projection: { items: { $elemMatch: { v: { $gt: 1 } } } } })).toEqual({ _id: 1, items: [{ k: 'b', v: 2 }] });
-    expect(await coll().findOne({ _id: 1 as never }, { projection: { 'items.k': 1, _id: 0 } })).toEqual({ items: [{ k: 'a' }, { k: 'b' }] });
+    expect(await coll().findOne({ _id: 1 as never }, { projection: { items: { $elemMatch: { v: { $gt: 1 } } } } })).toEqual({
+      _id: 1,
+      items: [{ k: 'b', v: 2 }],
+    });
+    expect(await coll().findOne({ _id: 1 as never }, { projection: { 'items.k': 1, _id: 0 } })).toEqual({
+      items: [{ k: 'a' }, { k: 'b' }],
+    });
   });
 
   it('update error codes: $push on a non-array (2), conflicting operators (40), a field under a string (28)', async () => {
@@ -468,7 +526,15 @@ describe('more update semantics (raw driver)', () => {
     expect((await errorOf(() => coll().updateOne({ _id: 1 as never }, { $set: { a: 1 }, $inc: { a: 1 } }))).code).toBe(40);
     expect((await errorOf(() => coll().updateOne({ _id: 1 as never }, { $inc: { arr: 'x' } } as never))).code).toBe(14);
     expect((await errorOf(() => coll().updateOne({ _id: 1 as never }, { $set: { 's.x': 1 } }))).code).toBe(28);
-    expect(await coll().findOne({ _id: 1 as never })).toEqual({ _id: 1, s: 'str', arr: [1, 2], items: [{ k: 'a', v: 1 }, { k: 'b', v: 2 }] });
+    expect(await coll().findOne({ _id: 1 as never })).toEqual({
+      _id: 1,
+      s: 'str',
+      arr: [1, 2],
+      items: [
+        { k: 'a', v: 1 },
+        { k: 'b', v: 2 },
+      ],
+    });
   });
 });
 
@@ -476,33 +542,51 @@ describe('findOneAndUpdate / findOneAndDelete', () => {
   beforeEach(resetProducts);
 
   it('returns the old or the new document', async () => {
-    const old = await product().findOneAndUpdate({ _id: 1 }, { $inc: { qty: 1 } }).lean();
+    const old = await product()
+      .findOneAndUpdate({ _id: 1 }, { $inc: { qty: 1 } })
+      .lean();
     expect(old?.qty).toBe(5);
-    const updated = await product().findOneAndUpdate({ _id: 1 }, { $inc: { qty: 1 } }, { returnDocument: 'after' }).lean();
+    const updated = await product()
+      .findOneAndUpdate({ _id: 1 }, { $inc: { qty: 1 } }, { returnDocument: 'after' })
+      .lean();
     expect(updated?.qty).toBe(7);
-    const missing = await product().findOneAndUpdate({ _id: 99 }, { $inc: { qty: 1 } }, { returnDocument: 'after' }).lean();
+    const missing = await product()
+      .findOneAndUpdate({ _id: 99 }, { $inc: { qty: 1 } }, { returnDocument: 'after' })
+      .lean();
     expect(missing).toBeNull();
   });
 
   it('upsert inserts and returns the new document', async () => {
-    const doc = await product().findOneAndUpdate({ name: 'fig' }, { $set: { qty: 3 }, $setOnInsert: { _id: 77 } }, { upsert: true, returnDocument: 'after' }).lean();
+    const doc = await product()
+      .findOneAndUpdate({ name: 'fig' }, { $set: { qty: 3 }, $setOnInsert: { _id: 77 } }, { upsert: true, returnDocument: 'after' })
+      .lean();
     expect(doc).toEqual({ _id: 77, name: 'fig', qty: 3 });
-    const raw = await product().findOneAndUpdate({ name: 'fig' }, { $set: { qty: 4 } }, { upsert: true, includeResultMetadata: true }).lean();
+    const raw = await product()
+      .findOneAndUpdate({ name: 'fig' }, { $set: { qty: 4 } }, { upsert: true, includeResultMetadata: true })
+      .lean();
     expect(raw.lastErrorObject?.updatedExisting).toBe(true);
     expect(await product().countDocuments({ name: 'fig' })).toBe(1);
   });
 
   it('sort picks which document is modified, projection shapes the result', async () => {
     const doc = await product()
-      .findOneAndUpdate({ qty: { $exists: true } }, { $set: { hits: 1 } }, { sort: { qty: -1 }, projection: { name: 1, hits: 1 }, returnDocument: 'after' })
+      .findOneAndUpdate(
+        { qty: { $exists: true } },
+        { $set: { hits: 1 } },
+        { sort: { qty: -1 }, projection: { name: 1, hits: 1 }, returnDocument: 'after' },
+      )
       .lean();
     expect(doc).toEqual({ _id: 2, name: 'banana', hits: 1 });
-    const lowest = await product().findOneAndUpdate({ qty: { $exists: true } }, { $set: { hits: 2 } }, { sort: { qty: 1 } }).lean();
+    const lowest = await product()
+      .findOneAndUpdate({ qty: { $exists: true } }, { $set: { hits: 2 } }, { sort: { qty: 1 } })
+      .lean();
     expect(lowest?._id).toBe(3);
   });
 
   it('findOneAndDelete removes and returns the document', async () => {
-    const doc = await product().findOneAndDelete({ tags: 'fruit' }, { sort: { price: -1 } }).lean();
+    const doc = await product()
+      .findOneAndDelete({ tags: 'fruit' }, { sort: { price: -1 } })
+      .lean();
     expect(doc?._id).toBe(1);
     expect(await product().findById(1)).toBeNull();
     expect(await product().countDocuments()).toBe(4);
@@ -551,11 +635,15 @@ describe('mongoose timestamps', () => {
   });
 
   it('createdAt is set by an upsert insert and kept by later upserts', async () => {
-    const first = await Stamped().findOneAndUpdate({ key: 'up' }, { $set: { v: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+    const first = await Stamped()
+      .findOneAndUpdate({ key: 'up' }, { $set: { v: 1 } }, { upsert: true, returnDocument: 'after' })
+      .lean();
     expect(first?.createdAt).toBeInstanceOf(Date);
     expect(first?.updatedAt).toBeInstanceOf(Date);
     await pause();
-    const second = await Stamped().findOneAndUpdate({ key: 'up' }, { $set: { v: 2 } }, { upsert: true, returnDocument: 'after' }).lean();
+    const second = await Stamped()
+      .findOneAndUpdate({ key: 'up' }, { $set: { v: 2 } }, { upsert: true, returnDocument: 'after' })
+      .lean();
     expect(second?.createdAt?.getTime()).toBe(first?.createdAt?.getTime());
     expect(second!.updatedAt!.getTime()).toBeGreaterThan(first!.updatedAt!.getTime());
     await Stamped().updateOne({ key: 'up2' }, { $set: { v: 1 } }, { upsert: true });
@@ -606,7 +694,12 @@ describe('update errors', () => {
   });
 
   it('an unknown query operator is BadValue (2)', async () => {
-    const err = await errorOf(() => target.db.collection('errs').find({ n: { $foo: 1 } } as never).toArray());
+    const err = await errorOf(() =>
+      target.db
+        .collection('errs')
+        .find({ n: { $foo: 1 } } as never)
+        .toArray(),
+    );
     expect(err.code).toBe(2);
   });
 

@@ -70,7 +70,9 @@ describe('cursors', () => {
     const seen: number[] = [];
     const cursor = Row().find({ group: 3 }).sort({ n: -1 }).batchSize(50).cursor();
     for (let doc = await cursor.next(); doc; doc = await cursor.next()) seen.push(doc.n as number);
-    const expected = Array.from({ length: N }, (_, i) => i).filter((i) => i % 7 === 3).reverse();
+    const expected = Array.from({ length: N }, (_, i) => i)
+      .filter((i) => i % 7 === 3)
+      .reverse();
     expect(seen).toEqual(expected);
   });
 
@@ -88,7 +90,10 @@ describe('cursors', () => {
   it('a negative limit returns one batch and closes the cursor', async () => {
     const coll = monitored.db(target.dbName).collection('rows');
     const since = commands.length;
-    const docs = await coll.find({}, { sort: { n: 1 } }).limit(-3).toArray();
+    const docs = await coll
+      .find({}, { sort: { n: 1 } })
+      .limit(-3)
+      .toArray();
     expect(docs.map((d) => d.n)).toEqual([0, 1, 2]);
     expect(countCommands('getMore', since)).toBe(0);
     const viaMongoose = await Row().find().sort({ n: -1 }).limit(-2).lean();
@@ -140,7 +145,10 @@ describe('cursors', () => {
     const Big = target.conn.model('Big', new Schema({ i: Number, payload: String }, { versionKey: false }), 'big');
     const payloadFor = (i: number) => String.fromCharCode(65 + (i % 26)).repeat(1_000_000);
     for (let start = 0; start < 60; start += 20) {
-      await Big.insertMany(Array.from({ length: 20 }, (_, k) => ({ i: start + k, payload: payloadFor(start + k) })), { lean: true });
+      await Big.insertMany(
+        Array.from({ length: 20 }, (_, k) => ({ i: start + k, payload: payloadFor(start + k) })),
+        { lean: true },
+      );
     }
     const since = commands.length;
     const coll = monitored.db(target.dbName).collection('big');

@@ -29,7 +29,10 @@ async function disconnect(conn: Connection): Promise<void> {
   await conn.close(true).catch(() => undefined);
 }
 
-const userSchema = new Schema({ email: { type: String, unique: true }, name: String, visits: Number, tags: [String] }, { versionKey: false });
+const userSchema = new Schema(
+  { email: { type: String, unique: true }, name: String, visits: Number, tags: [String] },
+  { versionKey: false },
+);
 const itemSchema = new Schema({ _id: String, n: Number }, { versionKey: false });
 
 afterAll(async () => {
@@ -119,62 +122,82 @@ describe('durability through the CLI', () => {
     expect(await stopChild(third)).toEqual({ code: 0, signal: null });
   });
 
-  it.skipIf(!isDevdb)(`SIGTERM right after the ready line still stops cleanly (exit 0, lock released) — ${DEVDB_ONLY}`, async () => {
-    // A supervisor may stop the engine as soon as it has printed its URI; the signal handlers must
-    // already be in place by then, or the process dies of the signal without a clean shutdown.
-    const dir = await freshDir();
-    const exits = [];
-    for (let i = 0; i < 10; i++) {
+  it.skipIf(!isDevdb)(
+    `SIGTERM right after the ready line still stops cleanly (exit 0, lock released) — ${DEVDB_ONLY}`,
+    async () => {
+      // A supervisor may stop the engine as soon as it has printed its URI; the signal handlers must
+      // already be in place by then, or the process dies of the signal without a clean shutdown.
+      const dir = await freshDir();
+      const exits = [];
+      for (let i = 0; i < 10; i++) {
+        const engine = await startEngine(dir);
+        exits.push(await stopChild(engine, 'SIGTERM'));
+      }
+      expect(exits).toEqual(Array.from({ length: 10 }, () => ({ code: 0, signal: null })));
+      expect(await readdir(dir)).not.toContain('mongod.lock');
+    },
+    60_000,
+  );
+
+  it.skipIf(!isDevdb)(
+    `every acknowledged insert survives a SIGKILL of the engine mid-stream — ${DEVDB_ONLY}`,
+    async () => {
+      const dir = await freshDir();
       const engine = await startEngine(dir);
-      exits.push(await stopChild(engine, 'SIGTERM'));
-    }
-    expect(exits).toEqual(Array.from({ length: 10 }, () => ({ code: 0, signal: null })));
-    expect(await readdir(dir)).not.toContain('mongod.lock');
-  }, 60_000);
+      const writer = spawnTracked(process.execPath, ['--import', 'tsx', 'test/fixtures/ack-writer.ts', engine.uri, '4'], {
+        cwd: PACKAGE_DIR,
+      });
+      // Let it acknowledge a good number of inserts, then kill the engine (not the writer) with no warning.
+      await new Promise<void>((resolve, reject) => {
+        const started = Date.now();
+        const poll = setInterval(() => {
+          if (writer.lines().length >= 400) {
+            clearInterval(poll);
+            resolve();
+          } else if (writer.proc.exitCode !== null || Date.now() - started > 30_000) {
+            clearInterval(poll);
+            reject(new Error(`writer did not get going: ${writer.stderr()}`));
+          }
+        }, 5);
+      });
+      const killed = await stopChild(engine, 'SIGKILL');
+      expect(killed.signal).toBe('SIGKILL');
+      // Whatever the writer printed before noticing is acknowledged.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const acknowledged = writer.lines().filter((line) => /^[0-9a-f]{24}$/.test(line));
+      await stopChild(writer, 'SIGKILL');
+      expect(acknowledged.length).toBeGreaterThanOrEqual(400);
 
-  it.skipIf(!isDevdb)(`every acknowledged insert survives a SIGKILL of the engine mid-stream — ${DEVDB_ONLY}`, async () => {
-    const dir = await freshDir();
-    const engine = await startEngine(dir);
-    const writer = spawnTracked(process.execPath, ['--import', 'tsx', 'test/fixtures/ack-writer.ts', engine.uri, '4'], { cwd: PACKAGE_DIR });
-    // Let it acknowledge a good number of inserts, then kill the engine (not the writer) with no warning.
-    await new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const poll = setInterval(() => {
-        if (writer.lines().length >= 400) {
-          clearInterval(poll);
-          resolve();
-        } else if (writer.proc.exitCode !== null || Date.now() - started > 30_000) {
-          clearInterval(poll);
-          reject(new Error(`writer did not get going: ${writer.stderr()}`));
-        }
-      }, 5);
-    });
-    const killed = await stopChild(engine, 'SIGKILL');
-    expect(killed.signal).toBe('SIGKILL');
-    // Whatever the writer printed before noticing is acknowledged.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const acknowledged = writer.lines().filter((line) => /^[0-9a-f]{24}$/.test(line));
-    await stopChild(writer, 'SIGKILL');
-    expect(acknowledged.length).toBeGreaterThanOrEqual(400);
-
-    const restarted = await startEngine(dir);
-    const conn = await connect(restarted, 'crash');
-    const present = new Set((await conn.collection('acks').find({}, { projection: { _id: 1 } }).toArray()).map((doc) => String(doc._id)));
-    const lost = acknowledged.filter((id) => !present.has(id));
-    expect(lost).toEqual([]);
-    expect(present.size).toBeGreaterThanOrEqual(acknowledged.length);
-    // The engine works normally after recovery.
-    await conn.collection('acks').insertOne({ after: true });
-    await disconnect(conn);
-    expect(await stopChild(restarted)).toEqual({ code: 0, signal: null });
-  }, 60_000);
+      const restarted = await startEngine(dir);
+      const conn = await connect(restarted, 'crash');
+      const present = new Set(
+        (
+          await conn
+            .collection('acks')
+            .find({}, { projection: { _id: 1 } })
+            .toArray()
+        ).map((doc) => String(doc._id)),
+      );
+      const lost = acknowledged.filter((id) => !present.has(id));
+      expect(lost).toEqual([]);
+      expect(present.size).toBeGreaterThanOrEqual(acknowledged.length);
+      // The engine works normally after recovery.
+      await conn.collection('acks').insertOne({ after: true });
+      await disconnect(conn);
+      expect(await stopChild(restarted)).toEqual({ code: 0, signal: null });
+    },
+    60_000,
+  );
 
   it.skipIf(!isDevdb)(`garbage after the last journal record is cut off at restart and reported — ${DEVDB_ONLY}`, async () => {
     const dir = await freshDir();
     const first = await startEngine(dir);
     const conn = await connect(first);
     const Item = conn.model('Item', itemSchema, 'items');
-    await Item.insertMany([{ _id: 'a', n: 1 }, { _id: 'b', n: 2 }]);
+    await Item.insertMany([
+      { _id: 'a', n: 1 },
+      { _id: 'b', n: 2 },
+    ]);
     await Item.create({ _id: 'last', n: 3 });
     await disconnect(conn);
     expect((await stopChild(first)).code).toBe(0);
@@ -206,7 +229,10 @@ describe('durability through the CLI', () => {
     const first = await startEngine(dir);
     const conn = await connect(first);
     const Item = conn.model('Item', itemSchema, 'items');
-    await Item.insertMany([{ _id: 'a', n: 1 }, { _id: 'b', n: 2 }]);
+    await Item.insertMany([
+      { _id: 'a', n: 1 },
+      { _id: 'b', n: 2 },
+    ]);
     await Item.updateOne({ _id: 'a' }, { $inc: { n: 10 } });
     await Item.create({ _id: 'last', n: 3 }); // the last journal record
     await disconnect(conn);
@@ -227,39 +253,43 @@ describe('durability through the CLI', () => {
     expect((await stopChild(second)).code).toBe(0);
   });
 
-  it.skipIf(!isDevdb)(`20k documents survive a restart; a multi-document update survives SIGKILL — ${DEVDB_ONLY}`, async () => {
-    const dir = await freshDir();
-    const first = await startEngine(dir);
-    const conn = await connect(first);
-    const coll = conn.collection('bulk');
-    const N = 20_000;
-    for (let start = 0; start < N; start += 5_000) {
-      await coll.insertMany(Array.from({ length: 5_000 }, (_, k) => ({ i: start + k, even: (start + k) % 2 === 0 })));
-    }
-    await coll.createIndex({ i: 1 }, { unique: true });
-    await disconnect(conn);
-    expect((await stopChild(first)).code).toBe(0);
+  it.skipIf(!isDevdb)(
+    `20k documents survive a restart; a multi-document update survives SIGKILL — ${DEVDB_ONLY}`,
+    async () => {
+      const dir = await freshDir();
+      const first = await startEngine(dir);
+      const conn = await connect(first);
+      const coll = conn.collection('bulk');
+      const N = 20_000;
+      for (let start = 0; start < N; start += 5_000) {
+        await coll.insertMany(Array.from({ length: 5_000 }, (_, k) => ({ i: start + k, even: (start + k) % 2 === 0 })));
+      }
+      await coll.createIndex({ i: 1 }, { unique: true });
+      await disconnect(conn);
+      expect((await stopChild(first)).code).toBe(0);
 
-    const second = await startEngine(dir);
-    const conn2 = await connect(second);
-    const coll2 = conn2.collection('bulk');
-    expect(await coll2.countDocuments()).toBe(N);
-    expect(await coll2.countDocuments({ even: true })).toBe(N / 2);
-    expect((await coll2.findOne({ i: 12_345 }))?.even).toBe(false);
-    const updated = await coll2.updateMany({ even: true }, { $set: { touched: true } });
-    expect(updated.modifiedCount).toBe(N / 2);
-    await disconnect(conn2);
-    // Acknowledged means durable: no clean shutdown this time.
-    expect((await stopChild(second, 'SIGKILL')).signal).toBe('SIGKILL');
+      const second = await startEngine(dir);
+      const conn2 = await connect(second);
+      const coll2 = conn2.collection('bulk');
+      expect(await coll2.countDocuments()).toBe(N);
+      expect(await coll2.countDocuments({ even: true })).toBe(N / 2);
+      expect((await coll2.findOne({ i: 12_345 }))?.even).toBe(false);
+      const updated = await coll2.updateMany({ even: true }, { $set: { touched: true } });
+      expect(updated.modifiedCount).toBe(N / 2);
+      await disconnect(conn2);
+      // Acknowledged means durable: no clean shutdown this time.
+      expect((await stopChild(second, 'SIGKILL')).signal).toBe('SIGKILL');
 
-    const third = await startEngine(dir);
-    const conn3 = await connect(third);
-    const coll3 = conn3.collection('bulk');
-    expect(await coll3.countDocuments()).toBe(N);
-    expect(await coll3.countDocuments({ touched: true })).toBe(N / 2);
-    const dup = await errorOf(() => coll3.insertOne({ i: 7 }));
-    expect(dup.code).toBe(11000);
-    await disconnect(conn3);
-    expect((await stopChild(third)).code).toBe(0);
-  }, 60_000);
+      const third = await startEngine(dir);
+      const conn3 = await connect(third);
+      const coll3 = conn3.collection('bulk');
+      expect(await coll3.countDocuments()).toBe(N);
+      expect(await coll3.countDocuments({ touched: true })).toBe(N / 2);
+      const dup = await errorOf(() => coll3.insertOne({ i: 7 }));
+      expect(dup.code).toBe(11000);
+      await disconnect(conn3);
+      expect((await stopChild(third)).code).toBe(0);
+    },
+    60_000,
+  );
 });

@@ -137,7 +137,11 @@ describe('command errors', () => {
 
 describe('unsupported features fail with 115 naming devdb', () => {
   it.skipIf(!isDevdb)(`$text query — ${DEVDB_ONLY}`, async () => {
-    const err = await errorOf(() => Note().find({ $text: { $search: 'hello' } }).exec());
+    const err = await errorOf(() =>
+      Note()
+        .find({ $text: { $search: 'hello' } })
+        .exec(),
+    );
     expect(err.code).toBe(115);
     expect(err.message).toMatch(/devdb/);
     expect(err.message).toMatch(/\$text/);
@@ -188,8 +192,11 @@ describe('malformed fields never become internal errors', () => {
   it('a result document over 16 MB is an error reply, and the connection lives', async () => {
     const big = 'x'.repeat(1024 * 1024);
     await target.db.collection('big_docs').insertMany(Array.from({ length: 18 }, (_, i) => ({ i, big })));
-    const reply = await expectCleanError({ aggregate: 'big_docs', pipeline: [{ $group: { _id: null, all: { $push: '$big' } } }], cursor: {} });
+    const reply = await expectCleanError({
+      aggregate: 'big_docs',
+      pipeline: [{ $group: { _id: null, all: { $push: '$big' } } }],
+      cursor: {},
+    });
     expect(String(reply.errmsg)).toMatch(/16|large|size/i);
   });
 });
-

@@ -13,7 +13,7 @@
  * "not supported" errors) are then skipped; their titles say "devdb only".
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 
@@ -124,7 +124,7 @@ export class WireConnection {
   private waiting: Array<{ resolve: (reply: Record<string, unknown>) => void; reject: (error: Error) => void }> = [];
   private nextRequestId = 1;
 
-  private constructor(private readonly socket: import('node:net').Socket) {
+  private constructor(private readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
       this.buffered = Buffer.concat([this.buffered, chunk]);
       while (this.buffered.length >= 4) {
@@ -145,7 +145,6 @@ export class WireConnection {
   }
 
   static async open(uri: string): Promise<WireConnection> {
-    const { connect } = await import('node:net');
     const host = /^mongodb:\/\/(?:[^@/]*@)?([^/?,]+)/.exec(uri)?.[1];
     if (!host) throw new Error(`cannot find a host in ${uri}`);
     const colon = host.lastIndexOf(':');

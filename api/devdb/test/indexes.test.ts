@@ -86,20 +86,37 @@ describe('schema indexes', () => {
     expect(reply.ok).toBe(1);
     expect(reply.n).toBe(1);
     expect(reply.writeErrors).toHaveLength(1);
-    expect(reply.writeErrors[0]).toMatchObject({ index: 1, code: 11000, keyPattern: { email: 1 }, keyValue: { email: 'wire@example.com' } });
-    expect(reply.writeErrors[0].errmsg).toMatch(new RegExp(`E11000 duplicate key error collection: ${target.dbName}\\.users index: email_1 dup key: \\{ email: "wire@example\\.com" \\}`));
+    expect(reply.writeErrors[0]).toMatchObject({
+      index: 1,
+      code: 11000,
+      keyPattern: { email: 1 },
+      keyValue: { email: 'wire@example.com' },
+    });
+    expect(reply.writeErrors[0].errmsg).toMatch(
+      new RegExp(
+        `E11000 duplicate key error collection: ${target.dbName}\\.users index: email_1 dup key: \\{ email: "wire@example\\.com" \\}`,
+      ),
+    );
   });
 
   it('a findOneAndUpdate upsert hitting the unique index fails at the top level with keyValue', async () => {
     await User().init();
     await User().create({ email: 'taken@example.com', nick: 'taken' });
-    const err = await errorOf(() => User().findOneAndUpdate({ email: 'other@example.com' }, { $set: { nick: 'taken' } }, { upsert: true, returnDocument: 'after' }));
+    const err = await errorOf(() =>
+      User().findOneAndUpdate({ email: 'other@example.com' }, { $set: { nick: 'taken' } }, { upsert: true, returnDocument: 'after' }),
+    );
     expect(err.code).toBe(11000);
     expect(err.keyPattern).toEqual({ nick: 1 });
     expect(err.keyValue).toEqual({ nick: 'taken' });
     expect(await User().countDocuments({ email: 'other@example.com' })).toBe(0);
     const raw = await errorOf(() =>
-      target.db.command({ findAndModify: 'users', query: { email: 'other2@example.com' }, update: { $set: { nick: 'taken' } }, upsert: true, new: true }),
+      target.db.command({
+        findAndModify: 'users',
+        query: { email: 'other2@example.com' },
+        update: { $set: { nick: 'taken' } },
+        upsert: true,
+        new: true,
+      }),
     );
     expect(raw.code).toBe(11000);
     expect(raw.codeName).toBe('DuplicateKey');
@@ -144,12 +161,7 @@ describe('index semantics', () => {
   it('partial unique index allows duplicates outside its filter', async () => {
     const coll = target.db.collection('partial');
     await coll.createIndex({ code: 1 }, { unique: true, partialFilterExpression: { active: true } });
-    await coll.insertMany([
-      { code: 'A', active: false },
-      { code: 'A', active: false },
-      { code: 'A' },
-      { code: 'A', active: true },
-    ]);
+    await coll.insertMany([{ code: 'A', active: false }, { code: 'A', active: false }, { code: 'A' }, { code: 'A', active: true }]);
     const err = await errorOf(() => coll.insertOne({ code: 'A', active: true }));
     expect(err.code).toBe(11000);
     expect(err.keyValue).toEqual({ code: 'A' });
@@ -176,7 +188,14 @@ describe('index semantics', () => {
     expect(await coll.countDocuments()).toBe(3);
     // An index on an array field still answers element lookups.
     expect((await coll.find({ tags: 'b' }).toArray()).map((d) => d._id)).toEqual([1]);
-    expect((await coll.find({ tags: { $in: ['c', 'x'] } }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual([2, 3]);
+    expect(
+      (
+        await coll
+          .find({ tags: { $in: ['c', 'x'] } })
+          .sort({ _id: 1 })
+          .toArray()
+      ).map((d) => d._id),
+    ).toEqual([2, 3]);
   });
 
   it('a missing field indexes as null: a second document without it is a duplicate', async () => {
@@ -265,7 +284,10 @@ describe('index semantics', () => {
     const found = await Promise.all(probes.map((n) => coll.findOne({ code: `c-${n}` })));
     found.forEach((doc, i) => expect(doc?.n).toBe(probes[i]));
     expect(await coll.findOne({ code: 'c-100000' })).toBeNull();
-    const many = await coll.find({ code: { $in: ['c-5', 'c-99999', 'c-nope', 'c-50000'] } }).sort({ n: 1 }).toArray();
+    const many = await coll
+      .find({ code: { $in: ['c-5', 'c-99999', 'c-nope', 'c-50000'] } })
+      .sort({ n: 1 })
+      .toArray();
     expect(many.map((d) => d.n)).toEqual([5, 50_000, 99_999]);
     expect(await coll.countDocuments({ code: 'c-77777', bucket: 7 })).toBe(1);
     expect(await coll.countDocuments({ code: 'c-77777', bucket: 8 })).toBe(0);

@@ -34,7 +34,12 @@ export interface Child {
 }
 
 export function spawnTracked(command: string, args: string[], options: { cwd: string; detached?: boolean }): Child {
-  const proc = spawn(command, args, { cwd: options.cwd, detached: options.detached ?? false, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  const proc = spawn(command, args, {
+    cwd: options.cwd,
+    detached: options.detached ?? false,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   started.set(proc, options.detached ?? false);
   let out = '';
   let err = '';
@@ -75,7 +80,9 @@ export function spawnTracked(command: string, args: string[], options: { cwd: st
             resolveLine(line);
           } else if (proc.exitCode !== null || proc.signalCode !== null) {
             done();
-            reject(new Error(`process exited (${proc.exitCode ?? proc.signalCode}) before printing ${pattern}; stdout: ${out}; stderr: ${err}`));
+            reject(
+              new Error(`process exited (${proc.exitCode ?? proc.signalCode}) before printing ${pattern}; stdout: ${out}; stderr: ${err}`),
+            );
           }
         };
         const timer = setTimeout(() => {
@@ -99,7 +106,9 @@ export interface Engine extends Child {
 
 /** Starts the engine CLI as `node --import tsx src/cli.ts` (so the pid is the engine's own) and waits for its URI. */
 export async function startEngine(dbpath: string, port = 0): Promise<Engine> {
-  const child = spawnTracked(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', String(port), '--dbpath', dbpath], { cwd: PACKAGE_DIR });
+  const child = spawnTracked(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', String(port), '--dbpath', dbpath], {
+    cwd: PACKAGE_DIR,
+  });
   const line = await child.waitForLine(/mongodb:\/\//);
   const uri = /mongodb:\/\/\S+/.exec(line)![0];
   return { ...child, uri };

@@ -7,7 +7,10 @@ const { Long, UUID } = mongoose.mongo;
 let target: Target;
 
 const accountSchema = new Schema({ _id: String, balance: Number }, { versionKey: false });
-const entrySchema = new Schema({ account: String, amount: Number, code: { type: String, unique: true, sparse: true } }, { versionKey: false });
+const entrySchema = new Schema(
+  { account: String, amount: Number, code: { type: String, unique: true, sparse: true } },
+  { versionKey: false },
+);
 
 function Account() {
   return target.conn.models.Account ?? target.conn.model('Account', accountSchema, 'accounts');
@@ -21,7 +24,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 beforeAll(async () => {
   target = await connectTarget({ maxPoolSize: 30 });
   // Collections exist before any transaction touches them (as production code should ensure).
-  await Account().createCollection().catch(() => undefined);
+  await Account()
+    .createCollection()
+    .catch(() => undefined);
   await Entry().init();
 });
 
@@ -45,14 +50,20 @@ describe('transactions', () => {
         // Inside the transaction its own writes are visible…
         expect((await Account().findById('c-a').session(session).lean())?.balance).toBe(70);
         // …but not to a reader outside it.
-        const outside = await Account().find({ _id: { $in: ['c-a', 'c-b'] } }).sort({ _id: 1 }).lean();
+        const outside = await Account()
+          .find({ _id: { $in: ['c-a', 'c-b'] } })
+          .sort({ _id: 1 })
+          .lean();
         seenOutsideDuring = [outside.map((d) => d.balance), await Entry().countDocuments({ account: 'c-a' })];
       });
     } finally {
       await session.endSession();
     }
     expect(seenOutsideDuring).toEqual([[100, 0], 0]);
-    const after = await Account().find({ _id: { $in: ['c-a', 'c-b'] } }).sort({ _id: 1 }).lean();
+    const after = await Account()
+      .find({ _id: { $in: ['c-a', 'c-b'] } })
+      .sort({ _id: 1 })
+      .lean();
     expect(after.map((d) => d.balance)).toEqual([70, 30]);
     expect(await Entry().countDocuments({ account: 'c-a' })).toBe(1);
   });
@@ -100,7 +111,11 @@ describe('transactions', () => {
       expect((await Account().findById('snap').lean())?.balance).toBe(2);
       expect((await Account().findById('snap').session(session).lean())?.balance).toBe(1);
       expect(await Account().findById('snap-late').session(session).lean()).toBeNull();
-      expect(await Account().countDocuments({ _id: { $in: ['snap', 'snap-late'] } }).session(session)).toBe(1);
+      expect(
+        await Account()
+          .countDocuments({ _id: { $in: ['snap', 'snap-late'] } })
+          .session(session),
+      ).toBe(1);
       // Writing the document changed since the snapshot is a write conflict.
       const err = await errorOf(() => Account().updateOne({ _id: 'snap' }, { $inc: { balance: 10 } }, { session }));
       expect(err.code).toBe(112);
@@ -203,18 +218,28 @@ describe('transactions', () => {
             if (!source || (source.balance as number) < amount) throw new Error('insufficient funds');
             await Account().updateOne({ _id: from }, { $inc: { balance: -amount } }, { session });
             await Account().updateOne({ _id: to }, { $inc: { balance: amount } }, { session });
-            await Entry().create([{ account: from, amount: -amount }, { account: to, amount }], { session, ordered: true });
+            await Entry().create(
+              [
+                { account: from, amount: -amount },
+                { account: to, amount },
+              ],
+              { session, ordered: true },
+            );
           });
         } finally {
           await session.endSession();
         }
       }),
     );
-    const accounts = await Account().find({ _id: { $in: ids } }).lean();
+    const accounts = await Account()
+      .find({ _id: { $in: ids } })
+      .lean();
     const total = accounts.reduce((sum, a) => sum + (a.balance as number), 0);
     expect(total).toBe(3_000);
     for (const account of accounts) expect(account.balance).toBe(expected.get(account._id as string));
-    const entries = await Entry().find({ account: { $in: ids } }).lean();
+    const entries = await Entry()
+      .find({ account: { $in: ids } })
+      .lean();
     expect(entries.length).toBe(40);
     expect(entries.reduce((sum, e) => sum + (e.amount as number), 0)).toBe(0);
   }, 60_000);
@@ -353,7 +378,13 @@ describe('transactions', () => {
   });
 
   it('payment notifications racing in transactions on a unique key: the loser retries and finds the winner', async () => {
-    const Payment = target.conn.models.Payment ?? target.conn.model('Payment', new Schema({ transactionId: { type: String, unique: true }, handledBy: Number }, { versionKey: false }), 'payments');
+    const Payment =
+      target.conn.models.Payment ??
+      target.conn.model(
+        'Payment',
+        new Schema({ transactionId: { type: String, unique: true }, handledBy: Number }, { versionKey: false }),
+        'payments',
+      );
     await Payment.init();
     const handle = async (handler: number): Promise<string> => {
       const session = await target.conn.startSession();
@@ -380,4 +411,3 @@ describe('transactions', () => {
     expect(await Payment.countDocuments({ transactionId: 'wx-4200001' })).toBe(1);
   });
 });
-

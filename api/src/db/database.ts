@@ -42,7 +42,10 @@ export async function openDatabase(config: Config, logger: Logger, onEmbeddedExi
   });
   try {
     const database = await connectDatabase(devdb.uri, 'embedded', EMBEDDED_DATABASE_NAME);
-    logger.info({ uri: devdb.uri, dataDir, pid: devdb.pid }, `embedded devdb (development only) running at ${devdb.uri} with data in ${dataDir}`);
+    logger.info(
+      { uri: devdb.uri, dataDir, pid: devdb.pid },
+      `embedded devdb (development only) running at ${devdb.uri} with data in ${dataDir}`,
+    );
     return {
       database,
       async close() {

@@ -109,7 +109,8 @@ describe('validation', () => {
     const response = await api.http.post('/api/staff/login').send({ username: 42, extra: true });
     expect(response.status).toBe(400);
     expectEnvelope(response.body, 'VALIDATION_FAILED');
-    const details = (response.body as { error: { details: { in: string; path: unknown[]; code: string; message: string }[] } }).error.details;
+    const details = (response.body as { error: { details: { in: string; path: unknown[]; code: string; message: string }[] } }).error
+      .details;
     expect(details).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ in: 'body', path: ['username'], code: 'invalid_type' }),
@@ -131,7 +132,10 @@ describe('unexpected errors', () => {
     vi.spyOn(staffModels(db.connection).StaffAccount, 'findOne').mockImplementation(() => {
       throw new Error('connection string mongodb://secret@db leaked');
     });
-    const response = await api.http.post('/api/staff/login').set('X-Request-Id', 'boom-1').send({ username: 'owner', password: 'whatever' });
+    const response = await api.http
+      .post('/api/staff/login')
+      .set('X-Request-Id', 'boom-1')
+      .send({ username: 'owner', password: 'whatever' });
     expect(response.status).toBe(500);
     expect(response.body).toEqual({ error: { code: 'INTERNAL', message: errorCatalogue.INTERNAL.message } });
     expect(response.text).not.toContain('secret');
@@ -166,7 +170,10 @@ describe('CORS', () => {
     expect(allowed.headers['access-control-allow-headers']).toBe('Authorization,Content-Type,X-Request-Id');
     expect(allowed.headers['access-control-allow-methods']).toContain('POST');
 
-    const denied = await api.http.options('/api/staff/login').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'POST');
+    const denied = await api.http
+      .options('/api/staff/login')
+      .set('Origin', 'https://evil.example.com')
+      .set('Access-Control-Request-Method', 'POST');
     expect(denied.headers['access-control-allow-origin']).toBeUndefined();
   });
 

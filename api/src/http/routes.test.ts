@@ -26,7 +26,9 @@ const routes: Route[] = [
     reply: { status: 200, description: 'Renamed', schema: z.object({ id: z.string(), name: z.string() }) },
     async handle(_ctx, input) {
       seen.push(input);
-      return input.body.name === 'drift' ? ({ id: input.params.itemId } as { id: string; name: string }) : { id: input.params.itemId, name: input.body.name };
+      return input.body.name === 'drift'
+        ? ({ id: input.params.itemId } as { id: string; name: string })
+        : { id: input.params.itemId, name: input.body.name };
     },
   }),
 ];
@@ -60,10 +62,9 @@ describe('routes from the registry', () => {
 
     const badQuery = await serve().put(`/items/${ITEM}?page=0&dryRun=maybe`).send({ name: 'mug' });
     expect(badQuery.status).toBe(400);
-    expect(badQuery.body.error.details.map((issue: { in: string; path: string[] }) => `${issue.in}.${issue.path.join('.')}`).sort()).toEqual([
-      'query.dryRun',
-      'query.page',
-    ]);
+    expect(
+      badQuery.body.error.details.map((issue: { in: string; path: string[] }) => `${issue.in}.${issue.path.join('.')}`).sort(),
+    ).toEqual(['query.dryRun', 'query.page']);
   });
 
   it('turn a reply that breaks its own schema into a 500', async () => {

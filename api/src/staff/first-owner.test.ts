@@ -52,7 +52,9 @@ describe('first owner', () => {
     const first = await server.connect();
     const instances = await Promise.all([first, ...Array.from({ length: 3 }, () => server.connect(first.connection.name))]);
     const logs = instances.map(() => capturingLogger());
-    const outcomes = await Promise.all(instances.map((db, index) => ensureFirstOwner(staffModels(db.connection), testConfig(), logs[index]!.logger)));
+    const outcomes = await Promise.all(
+      instances.map((db, index) => ensureFirstOwner(staffModels(db.connection), testConfig(), logs[index]!.logger)),
+    );
     expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'exists')).toHaveLength(instances.length - 1);
     expect(await owners(first)).toHaveLength(1);

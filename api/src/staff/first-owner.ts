@@ -28,7 +28,13 @@ export async function ensureFirstOwner(models: StaffModels, config: Config, logg
   }
   const username = config.owner?.username ?? DEVELOPMENT_OWNER_USERNAME;
   const password = config.owner?.password ?? randomBytes(12).toString('base64url');
-  const account: Omit<StaffAccount, '_id'> = { username, passwordHash: await hashPassword(password), role: 'owner', active: true, createdAt: new Date() };
+  const account: Omit<StaffAccount, '_id'> = {
+    username,
+    passwordHash: await hashPassword(password),
+    role: 'owner',
+    active: true,
+    createdAt: new Date(),
+  };
   let created: boolean;
   try {
     const result = await models.StaffAccount.updateOne({ username }, { $setOnInsert: account }, { upsert: true });
@@ -40,11 +46,18 @@ export async function ensureFirstOwner(models: StaffModels, config: Config, logg
   }
   if (created) {
     if (config.owner) logger.info({ username }, 'created the owner account from OWNER_USERNAME');
-    else logger.warn({ username, password }, `created the development owner account: sign in as "${username}" with password "${password}" (shown only this once)`);
+    else
+      logger.warn(
+        { username, password },
+        `created the development owner account: sign in as "${username}" with password "${password}" (shown only this once)`,
+      );
     return 'created';
   }
   const holder = await models.StaffAccount.findOne({ username }).lean<StaffAccount>();
   if (holder?.role === 'owner') return 'exists';
-  logger.error({ username }, `no owner account exists and the username "${username}" belongs to a ${holder?.role ?? 'deleted'} account: set OWNER_USERNAME to another name`);
+  logger.error(
+    { username },
+    `no owner account exists and the username "${username}" belongs to a ${holder?.role ?? 'deleted'} account: set OWNER_USERNAME to another name`,
+  );
   return 'missing';
 }

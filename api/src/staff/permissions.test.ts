@@ -23,7 +23,11 @@ beforeAll(async () => {
   db = await server.connect();
   api = testApp(db);
   for (const role of staffRoles) {
-    await createStaffAccount(db, { username: `the-${role}`.replace('_', '-'), role, ...(role === 'store_manager' && { storeId: 'sh-01' }) });
+    await createStaffAccount(db, {
+      username: `the-${role}`.replace('_', '-'),
+      role,
+      ...(role === 'store_manager' && { storeId: 'sh-01' }),
+    });
     tokens[role] = await signIn(api.http, `the-${role}`.replace('_', '-'));
   }
 });
@@ -34,7 +38,10 @@ afterAll(async () => {
 
 function call(endpoint: string, token?: string) {
   const [method, path] = endpoint.split(' ') as ['GET' | 'POST', string];
-  const request = method === 'GET' ? api.http.get(path) : api.http.post(path).send({ username: `new-${(created += 1)}`, password: TEST_PASSWORD, role: 'viewer' });
+  const request =
+    method === 'GET'
+      ? api.http.get(path)
+      : api.http.post(path).send({ username: `new-${(created += 1)}`, password: TEST_PASSWORD, role: 'viewer' });
   return token ? request.set('Authorization', `Bearer ${token}`) : request;
 }
 
@@ -83,13 +90,19 @@ describe('POST /api/staff', () => {
   });
 
   it('refuses a username already taken with 409 CONFLICT', async () => {
-    const response = await api.http.post('/api/staff').set('Authorization', `Bearer ${tokens.owner}`).send({ username: 'THE-VIEWER', password: TEST_PASSWORD, role: 'viewer' });
+    const response = await api.http
+      .post('/api/staff')
+      .set('Authorization', `Bearer ${tokens.owner}`)
+      .send({ username: 'THE-VIEWER', password: TEST_PASSWORD, role: 'viewer' });
     expect(response.status).toBe(409);
     expect(errorEnvelopeSchema.parse(response.body).error).toMatchObject({ code: 'CONFLICT', details: { field: 'username' } });
   });
 
   it('needs a store for a store manager', async () => {
-    const response = await api.http.post('/api/staff').set('Authorization', `Bearer ${tokens.owner}`).send({ username: 'no-store', password: TEST_PASSWORD, role: 'store_manager' });
+    const response = await api.http
+      .post('/api/staff')
+      .set('Authorization', `Bearer ${tokens.owner}`)
+      .send({ username: 'no-store', password: TEST_PASSWORD, role: 'store_manager' });
     expect(response.status).toBe(400);
     expect(response.body.error.details).toEqual([expect.objectContaining({ in: 'body', path: ['storeId'] })]);
   });

@@ -1,4 +1,10 @@
-import { createStaffRequestSchema, staffListReplySchema, staffLoginReplySchema, staffLoginRequestSchema, staffReplySchema } from '@mall/shared';
+import {
+  createStaffRequestSchema,
+  staffListReplySchema,
+  staffLoginReplySchema,
+  staffLoginRequestSchema,
+  staffReplySchema,
+} from '@mall/shared';
 import { isDuplicateKeyError } from '../db/errors.ts';
 import { AppError } from '../http/errors.ts';
 import { defineRoute, type Route } from '../http/routes.ts';
@@ -87,8 +93,16 @@ export function staffRoutes(models: StaffModels): Route[] {
       async handle(ctx, { body }) {
         const { password, ...fields } = body;
         try {
-          const account = await models.StaffAccount.create({ ...fields, passwordHash: await hashPassword(password), active: true, createdAt: new Date() });
-          ctx.state.log.info({ staffId: account._id.toHexString(), role: account.role, by: signedInStaff(ctx).staff._id.toHexString() }, 'staff account created');
+          const account = await models.StaffAccount.create({
+            ...fields,
+            passwordHash: await hashPassword(password),
+            active: true,
+            createdAt: new Date(),
+          });
+          ctx.state.log.info(
+            { staffId: account._id.toHexString(), role: account.role, by: signedInStaff(ctx).staff._id.toHexString() },
+            'staff account created',
+          );
           return { staff: toStaffView(account.toObject()) };
         } catch (error) {
           if (isDuplicateKeyError(error)) {

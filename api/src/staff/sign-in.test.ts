@@ -107,7 +107,10 @@ describe('failed sign-in limit', () => {
 
     // Behind a trusted proxy, another client address is another count.
     const proxied = testApp(db, { env: { TRUST_PROXY: 'true' } });
-    const elsewhere = await proxied.http.post('/api/staff/login').set('X-Forwarded-For', '203.0.113.9').send({ username: 'mei', password: TEST_PASSWORD });
+    const elsewhere = await proxied.http
+      .post('/api/staff/login')
+      .set('X-Forwarded-For', '203.0.113.9')
+      .send({ username: 'mei', password: TEST_PASSWORD });
     expect(elsewhere.status).toBe(200);
   });
 

@@ -58,7 +58,10 @@ function operationBlock(path: string, method: HttpMethod, operation: OpenApiOper
   ];
   if (operation.parameters?.length) {
     const rows = operation.parameters
-      .map((parameter) => `<tr><td><code>${escapeHtml(parameter.name)}</code></td><td>${parameter.in}</td><td>${parameter.required ? 'required' : 'optional'}</td><td>${schemaBlock(parameter.schema)}</td></tr>`)
+      .map(
+        (parameter) =>
+          `<tr><td><code>${escapeHtml(parameter.name)}</code></td><td>${parameter.in}</td><td>${parameter.required ? 'required' : 'optional'}</td><td>${schemaBlock(parameter.schema)}</td></tr>`,
+      )
       .join('');
     parts.push(`<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th></th><th>schema</th></tr>${rows}</table>`);
   }
@@ -66,9 +69,15 @@ function operationBlock(path: string, method: HttpMethod, operation: OpenApiOper
     parts.push(`<details open><summary>Request body</summary>${contentBlock(operation.requestBody.content)}</details>`);
   }
   const responses = Object.entries(operation.responses)
-    .map(([status, response]) => `<tr><td>${escapeHtml(status)}</td><td>${escapeHtml(response.description)}</td><td>${contentBlock(response.content)}</td></tr>`)
+    .map(
+      ([status, response]) =>
+        `<tr><td>${escapeHtml(status)}</td><td>${escapeHtml(response.description)}</td><td>${contentBlock(response.content)}</td></tr>`,
+    )
     .join('');
-  parts.push(`<details><summary>Responses</summary><table><tr><th>status</th><th>meaning</th><th>body</th></tr>${responses}</table></details>`, '</article>');
+  parts.push(
+    `<details><summary>Responses</summary><table><tr><th>status</th><th>meaning</th><th>body</th></tr>${responses}</table></details>`,
+    '</article>',
+  );
   return parts.join('\n');
 }
 
@@ -81,12 +90,15 @@ export function renderDocsPage(document: OpenApiDocument, documentUrl: string): 
       if (!operation) continue;
       const tag = operation.tags[0] ?? 'other';
       byTag.set(tag, [...(byTag.get(tag) ?? []), operationBlock(path, method, operation)]);
-      index.push(`<li><a href="#${escapeHtml(operation.operationId)}"><code>${method.toUpperCase()} ${escapeHtml(path)}</code></a> — ${escapeHtml(operation.summary)}</li>`);
+      index.push(
+        `<li><a href="#${escapeHtml(operation.operationId)}"><code>${method.toUpperCase()} ${escapeHtml(path)}</code></a> — ${escapeHtml(operation.summary)}</li>`,
+      );
     }
   }
   const sections = [...byTag].map(([tag, blocks]) => `<section><h2>${escapeHtml(tag)}</h2>\n${blocks.join('\n')}</section>`);
   const schemas = Object.entries(document.components.schemas).map(
-    ([name, schema]) => `<article id="schema-${escapeHtml(name)}"><h3><code>${escapeHtml(name)}</code></h3>${schemaBlock(schema)}</article>`,
+    ([name, schema]) =>
+      `<article id="schema-${escapeHtml(name)}"><h3><code>${escapeHtml(name)}</code></h3>${schemaBlock(schema)}</article>`,
   );
   const title = `${document.info.title} ${document.info.version}`;
   return `<!doctype html>

@@ -102,7 +102,8 @@ function operationOf(route: Route): OpenApiOperation {
     operation.requestBody = { required: true, content: { 'application/json': { schema: toJsonSchema(route.body, 'input') } } };
   }
   const { status, description, schema, contentType = 'application/json' } = route.reply;
-  operation.responses[String(status)] = schema === undefined ? { description } : { description, content: { [contentType]: { schema: toJsonSchema(schema, 'output') } } };
+  operation.responses[String(status)] =
+    schema === undefined ? { description } : { description, content: { [contentType]: { schema: toJsonSchema(schema, 'output') } } };
 
   const codesByStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(route)) {
@@ -129,7 +130,8 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
     info: {
       title: 'Guide mall API',
       version: info.version,
-      description: 'Errors always come as `{ "error": { "code", "message", "details"? } }`: branch on `code`; `message` is for people (Chinese).',
+      description:
+        'Errors always come as `{ "error": { "code", "message", "details"? } }`: branch on `code`; `message` is for people (Chinese).',
     },
     servers: [{ url: info.serverUrl }],
     paths,

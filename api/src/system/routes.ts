@@ -20,7 +20,8 @@ const openApiDocumentSchema = z.looseObject({
  */
 export function systemRoutes(options: { config: Config; databaseMode: DatabaseMode; allRoutes: () => readonly Route[] }): Route[] {
   let document: OpenApiDocument | undefined;
-  const openApiDocument = () => (document ??= buildOpenApiDocument(options.allRoutes(), { version: apiVersion, serverUrl: options.config.publicApiUrl }));
+  const openApiDocument = () =>
+    (document ??= buildOpenApiDocument(options.allRoutes(), { version: apiVersion, serverUrl: options.config.publicApiUrl }));
 
   return [
     defineRoute({

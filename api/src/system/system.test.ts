@@ -33,7 +33,12 @@ describe('GET /api/health', () => {
   it('reports status, database mode, sandbox and version', async () => {
     const response = await api.http.get('/api/health');
     expect(response.status).toBe(200);
-    expect(healthReplySchema.parse(response.body)).toEqual({ status: 'ok', db: { mode: 'embedded' }, sandbox: true, version: packageVersion });
+    expect(healthReplySchema.parse(response.body)).toEqual({
+      status: 'ok',
+      db: { mode: 'embedded' },
+      sandbox: true,
+      version: packageVersion,
+    });
   });
 
   it('says sandbox is off when the platforms point at their real hosts', async () => {
@@ -71,7 +76,9 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('documents every registered route, and nothing else', () => {
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method} ${path}`),
+    );
     expect(documented.sort()).toEqual(routes.map((route) => `${route.method} ${toOpenApiPath(route.path)}`).sort());
     const operationIds = routes.map((route) => operationOf(route).operationId);
     expect(new Set(operationIds).size).toBe(routes.length);
@@ -117,8 +124,12 @@ describe('GET /api/openapi.json', () => {
 
   it('matches the router built from the same registry', () => {
     const router = createRouter(routes, createStaffAuth(staffModels(db.connection)).guard);
-    const served = router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => `${method.toLowerCase()} ${toOpenApiPath(String(layer.path))}`));
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path}`));
+    const served = router.stack.flatMap((layer) =>
+      layer.methods.filter((method) => method !== 'HEAD').map((method) => `${method.toLowerCase()} ${toOpenApiPath(String(layer.path))}`),
+    );
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method} ${path}`),
+    );
     expect(served.sort()).toEqual(documented.sort());
   });
 

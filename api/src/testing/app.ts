@@ -52,7 +52,12 @@ export async function createStaffAccount(
   if (!hashes.has(password)) hashes.set(password, hashPassword(password));
   const models = staffModels(db.connection);
   await ensureStaffIndexes(models);
-  const account = await models.StaffAccount.create({ active: true, createdAt: new Date(), ...rest, passwordHash: await hashes.get(password) });
+  const account = await models.StaffAccount.create({
+    active: true,
+    createdAt: new Date(),
+    ...rest,
+    passwordHash: await hashes.get(password),
+  });
   return account.toObject();
 }
 

@@ -184,7 +184,9 @@ describe('without a build', () => {
 
     const console = await app.get('/admin/');
     expect(console.status).toBe(404);
-    expect(console.body).toMatchObject({ error: { code: 'NOT_FOUND', details: { reason: expect.stringContaining('npm run build -w @mall/admin') } } });
+    expect(console.body).toMatchObject({
+      error: { code: 'NOT_FOUND', details: { reason: expect.stringContaining('npm run build -w @mall/admin') } },
+    });
     expect((await app.get('/')).status).toBe(404);
     expect((await app.get('/api/health')).status).toBe(200);
 

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createStaffRequestSchema, healthReplySchema, staffLoginReplySchema, staffLoginRequestSchema, staffUsernameSchema } from '../index.ts';
+import {
+  createStaffRequestSchema,
+  healthReplySchema,
+  staffLoginReplySchema,
+  staffLoginRequestSchema,
+  staffUsernameSchema,
+} from '../index.ts';
 
 describe('health reply', () => {
   it('accepts the documented shape only', () => {
     expect(healthReplySchema.safeParse({ status: 'ok', db: { mode: 'embedded' }, sandbox: true, version: '0.1.0' }).success).toBe(true);
     expect(healthReplySchema.safeParse({ status: 'ok', db: { mode: 'sqlite' }, sandbox: true, version: '0.1.0' }).success).toBe(false);
-    expect(healthReplySchema.safeParse({ status: 'degraded', db: { mode: 'mongodb' }, sandbox: false, version: '0.1.0' }).success).toBe(false);
+    expect(healthReplySchema.safeParse({ status: 'degraded', db: { mode: 'mongodb' }, sandbox: false, version: '0.1.0' }).success).toBe(
+      false,
+    );
   });
 });
 

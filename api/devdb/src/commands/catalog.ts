@@ -5,9 +5,31 @@ import { compileFilter } from '../query/index.ts';
 import type { Collection } from '../storage/collection.ts';
 import { sameIndexOptions, sameKeyPattern, validateIndexSpec, type IndexSpec } from '../storage/index.ts';
 import { isPlainDocument } from '../values/bson-values.ts';
-import { optionalBoolean, optionalDocument, rejectCollation, requireArray, targetCollection, type CommandContext, type CommandDefinition } from './context.ts';
+import {
+  optionalBoolean,
+  optionalDocument,
+  rejectCollation,
+  requireArray,
+  targetCollection,
+  type CommandContext,
+  type CommandDefinition,
+} from './context.ts';
 
-const UNSUPPORTED_CREATE_OPTIONS = ['capped', 'size', 'max', 'timeseries', 'clusteredIndex', 'viewOn', 'pipeline', 'validator', 'validationLevel', 'validationAction', 'changeStreamPreAndPostImages', 'encryptedFields', 'storageEngine'];
+const UNSUPPORTED_CREATE_OPTIONS = [
+  'capped',
+  'size',
+  'max',
+  'timeseries',
+  'clusteredIndex',
+  'viewOn',
+  'pipeline',
+  'validator',
+  'validationLevel',
+  'validationAction',
+  'changeStreamPreAndPostImages',
+  'encryptedFields',
+  'storageEngine',
+];
 
 function namespaceNotFound(ctx: CommandContext, name: string): MongoServerError {
   return new MongoServerError('NamespaceNotFound', `ns does not exist: ${ctx.db}.${name}`);
@@ -17,7 +39,8 @@ export const create: CommandDefinition = {
   async run(command, ctx) {
     const name = targetCollection(command, 'create');
     rejectCollation(command);
-    for (const option of UNSUPPORTED_CREATE_OPTIONS) if (command[option] !== undefined && command[option] !== false) throw notSupported(`create option '${option}'`);
+    for (const option of UNSUPPORTED_CREATE_OPTIONS)
+      if (command[option] !== undefined && command[option] !== false) throw notSupported(`create option '${option}'`);
     if (ctx.engine.collection(ctx.db, name)) throw new MongoServerError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
     const ops: JournalOp[] = [];
     ctx.engine.ensureCollection(ctx.db, name, ops);
@@ -95,7 +118,12 @@ export const createIndexes: CommandDefinition = {
     } finally {
       await ctx.engine.persist(ops);
     }
-    const reply: Document = { numIndexesBefore: before, numIndexesAfter: coll.indexSpecs.length, createdCollectionAutomatically: !existed, ok: 1 };
+    const reply: Document = {
+      numIndexesBefore: before,
+      numIndexesAfter: coll.indexSpecs.length,
+      createdCollectionAutomatically: !existed,
+      ok: 1,
+    };
     if (reply.numIndexesAfter === before) reply.note = 'all indexes already exist';
     return reply;
   },
@@ -108,12 +136,17 @@ function isExistingIndex(coll: Collection, spec: IndexSpec): boolean {
     const sameKey = sameKeyPattern(existing.key, spec.key);
     if (sameName && sameKey && (existing.name === '_id_' || sameIndexOptions(existing, spec))) return true;
     if (sameName && !sameKey) {
-      throw new MongoServerError('IndexKeySpecsConflict', `An existing index has the same name as the requested index but a different key. Requested: ${spec.name}`);
+      throw new MongoServerError(
+        'IndexKeySpecsConflict',
+        `An existing index has the same name as the requested index but a different key. Requested: ${spec.name}`,
+      );
     }
     if (sameName || sameKey) {
       throw new MongoServerError(
         'IndexOptionsConflict',
-        sameName ? `An existing index has the same name as the requested index but different options: ${spec.name}` : `Index already exists with a different name: ${existing.name}`,
+        sameName
+          ? `An existing index has the same name as the requested index but different options: ${spec.name}`
+          : `Index already exists with a different name: ${existing.name}`,
       );
     }
   }
@@ -153,8 +186,14 @@ function indexNamesToDrop(coll: Collection, which: unknown): string[] {
   const requested = Array.isArray(which) ? which : [which];
   return requested.map((entry) => {
     if (entry === '_id_') throw new MongoServerError('InvalidOptions', 'cannot drop _id index');
-    const found = coll.indexSpecs.find((spec) => (typeof entry === 'string' ? spec.name === entry : isPlainDocument(entry) && sameKeyPattern(spec.key, entry)));
-    if (!found) throw new MongoServerError('IndexNotFound', `index not found with name [${typeof entry === 'string' ? entry : JSON.stringify(entry)}]`);
+    const found = coll.indexSpecs.find((spec) =>
+      typeof entry === 'string' ? spec.name === entry : isPlainDocument(entry) && sameKeyPattern(spec.key, entry),
+    );
+    if (!found)
+      throw new MongoServerError(
+        'IndexNotFound',
+        `index not found with name [${typeof entry === 'string' ? entry : JSON.stringify(entry)}]`,
+      );
     if (found.name === '_id_') throw new MongoServerError('InvalidOptions', 'cannot drop _id index');
     return found.name;
   });

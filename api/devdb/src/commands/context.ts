@@ -61,7 +61,8 @@ export function optionalInteger(command: Document, field: string, { min }: { min
   if (!Number.isFinite(number) || !Number.isInteger(number)) {
     throw new MongoServerError('TypeMismatch', `BSON field '${field}' is the wrong type '${typeName(value)}', expected an integer`);
   }
-  if (min !== undefined && number < min) throw new MongoServerError('BadValue', `BSON field '${field}' value must be >= ${min}, actual value '${number}'`);
+  if (min !== undefined && number < min)
+    throw new MongoServerError('BadValue', `BSON field '${field}' value must be >= ${min}, actual value '${number}'`);
   return number;
 }
 

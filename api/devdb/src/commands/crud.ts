@@ -121,9 +121,17 @@ function upsert(ctx: CommandContext, name: string, spec: UpdateSpec): Document {
   const seed = upsertSeed(spec.query);
   if (isReplacement(spec.update)) {
     const replacement = spec.update as Document;
-    return insertDocument(ctx, name, replacement._id === undefined && seed._id !== undefined ? { _id: seed._id, ...replacement } : replacement);
+    return insertDocument(
+      ctx,
+      name,
+      replacement._id === undefined && seed._id !== undefined ? { _id: seed._id, ...replacement } : replacement,
+    );
   }
-  return insertDocument(ctx, name, applyUpdate(seed, spec.update, { isUpsertInsert: true, arrayFilters: spec.arrayFilters, query: spec.query }).doc);
+  return insertDocument(
+    ctx,
+    name,
+    applyUpdate(seed, spec.update, { isUpsertInsert: true, arrayFilters: spec.arrayFilters, query: spec.query }).doc,
+  );
 }
 
 export const update: CommandDefinition = {
@@ -170,7 +178,8 @@ export const del: CommandDefinition = {
       rejectCollation(statement);
       if (!isPlainDocument(statement.q)) throw new MongoServerError('TypeMismatch', 'the query (q) must be an object');
       const limit = statement.limit ?? 0;
-      if (limit !== 0 && limit !== 1) throw new MongoServerError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${String(limit)}`);
+      if (limit !== 0 && limit !== 1)
+        throw new MongoServerError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${String(limit)}`);
       const coll = ctx.access.collection(ctx.db, name);
       if (!coll) return;
       for (const target of ctx.access.find(coll, statement.q, limit === 1 ? 1 : undefined)) {
@@ -197,7 +206,8 @@ export const findAndModify: CommandDefinition = {
     if (remove && (command.update !== undefined || returnNew || wantsUpsert)) {
       throw new MongoServerError('FailedToParse', 'Cannot specify both an update and remove=true, nor new or upsert with remove');
     }
-    if (!remove && command.update === undefined) throw new MongoServerError('FailedToParse', 'Either an update or remove=true must be specified');
+    if (!remove && command.update === undefined)
+      throw new MongoServerError('FailedToParse', 'Either an update or remove=true must be specified');
     const project = fields ? compileProjection(fields) : (doc: Document) => doc;
     const matches = ctx.access.find(ctx.access.collection(ctx.db, name), query, sort ? undefined : 1);
     if (sort) {

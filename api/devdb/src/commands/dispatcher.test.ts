@@ -73,7 +73,12 @@ describe('dispatcher durability and retries', () => {
   it('answers a retried write that arrives while the first attempt waits with the same reply, applying it once', async () => {
     const { engine, sink, run } = setup();
     await Promise.all([run({ insert: 'items', documents: [{ _id: 1, qty: 5 }] }), settle().then(() => sink.completeAll())]);
-    const retryable = { update: 'items', updates: [{ q: { _id: 1 }, u: { $inc: { qty: -1 } } }], lsid: { id: new UUID() }, txnNumber: Long.fromNumber(7) };
+    const retryable = {
+      update: 'items',
+      updates: [{ q: { _id: 1 }, u: { $inc: { qty: -1 } } }],
+      lsid: { id: new UUID() },
+      txnNumber: Long.fromNumber(7),
+    };
     const first = run(retryable);
     await settle();
     const retry = run(retryable);

@@ -38,6 +38,9 @@ function validateId(id: unknown): void {
 export function checkSize(doc: Document): void {
   const size = calculateObjectSize(doc);
   if (size > MAX_BSON_OBJECT_SIZE) {
-    throw new MongoServerError('BSONObjectTooLarge', `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`);
+    throw new MongoServerError(
+      'BSONObjectTooLarge',
+      `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_OBJECT_SIZE}`,
+    );
   }
 }

@@ -78,7 +78,9 @@ export function createDispatcher(deps: {
           }
           execution.transaction.ensureUsable();
         }
-        const running = Promise.resolve(definition.run(command, { ...base, access: execution.access, inTransaction: execution.kind === 'transaction' }));
+        const running = Promise.resolve(
+          definition.run(command, { ...base, access: execution.access, inTransaction: execution.kind === 'transaction' }),
+        );
         if (execution.kind === 'retryable') execution.remember(running);
         const reply = await running;
         if (reply.writeErrors) abortTransaction?.();

@@ -104,7 +104,8 @@ export const distinct: CommandDefinition = {
   run(command, ctx) {
     const name = targetCollection(command, 'distinct');
     rejectCollation(command);
-    if (typeof command.key !== 'string' || command.key === '') throw new MongoServerError('TypeMismatch', "BSON field 'key' must be a non-empty string");
+    if (typeof command.key !== 'string' || command.key === '')
+      throw new MongoServerError('TypeMismatch', "BSON field 'key' must be a non-empty string");
     const path = command.key.split('.');
     const seen = new Map<string, unknown>();
     for (const doc of matching(ctx, name, optionalDocument(command, 'query') ?? {})) {
@@ -128,7 +129,8 @@ export const aggregate: CommandDefinition = {
       throw new MongoServerError('TypeMismatch', "'pipeline' option must be specified as an array of objects");
     }
     const cursorOptions = optionalDocument(command, 'cursor');
-    if (!cursorOptions) throw new MongoServerError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+    if (!cursorOptions)
+      throw new MongoServerError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
     const pipeline = command.pipeline as Document[];
     // A leading $match also selects the input through the collection's indexes; the pipeline still
     // runs it (and validates the stage), which is cheap on documents that already match.

@@ -19,9 +19,7 @@ describe('applyRecord', () => {
   it('put into a missing collection creates it with {} options and the _id_ index', () => {
     const state = fold([{ op: 'put', db: 'shop', coll: 'items', doc: { _id: 1, name: 'a' } }]);
     expect(state).toEqual({
-      databases: [
-        { name: 'shop', collections: [{ name: 'items', options: {}, indexes: [ID_INDEX], docs: [{ _id: 1, name: 'a' }] }] },
-      ],
+      databases: [{ name: 'shop', collections: [{ name: 'items', options: {}, indexes: [ID_INDEX], docs: [{ _id: 1, name: 'a' }] }] }],
     });
   });
 
@@ -67,14 +65,7 @@ describe('applyRecord', () => {
         { op: 'del', db: 'd', coll: 'c', id: '1' },
       ],
     );
-    expect(docsOf(state, 'd', 'c')?.map((doc) => doc.tag)).toEqual([
-      'oid2',
-      'double',
-      'object2',
-      'date2',
-      'binary2',
-      'negative zero',
-    ]);
+    expect(docsOf(state, 'd', 'c')?.map((doc) => doc.tag)).toEqual(['oid2', 'double', 'object2', 'date2', 'binary2', 'negative zero']);
   });
 
   it('del on a missing collection or _id changes nothing', () => {
@@ -95,10 +86,9 @@ describe('applyRecord', () => {
       indexes: [ID_INDEX],
       docs: [],
     });
-    const replayed = applyRecord(
-      applyRecord(created, [{ op: 'put', db: 'd', coll: 'capped', doc: { _id: 1 } }]),
-      [{ op: 'createCollection', db: 'd', coll: 'capped', options: { capped: true, size: 4096 } }],
-    );
+    const replayed = applyRecord(applyRecord(created, [{ op: 'put', db: 'd', coll: 'capped', doc: { _id: 1 } }]), [
+      { op: 'createCollection', db: 'd', coll: 'capped', options: { capped: true, size: 4096 } },
+    ]);
     expect(docsOf(replayed, 'd', 'capped')).toEqual([{ _id: 1 }]);
   });
 

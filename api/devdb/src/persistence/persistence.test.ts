@@ -190,7 +190,8 @@ describe('compaction', () => {
     const dir = await tempDir();
     const engine = await FakeEngine.open(dir);
     const record: JournalRecord = [];
-    for (let i = 0; i < 40; i++) record.push({ op: 'put', db: 'd', coll: 'c', doc: { _id: i, blob: new Binary(Buffer.alloc(512 * 1024, i)) } });
+    for (let i = 0; i < 40; i++)
+      record.push({ op: 'put', db: 'd', coll: 'c', doc: { _id: i, blob: new Binary(Buffer.alloc(512 * 1024, i)) } });
     await engine.write(record);
     await engine.persistence.compact();
     await engine.persistence.close();

@@ -93,9 +93,7 @@ describe('journal corruption', () => {
     const offsets = await frameOffsets(journal);
     const size = (await stat(journal)).size;
     await flipByte(journal, offsets[2] + 12);
-    await expect(Persistence.open(dir)).rejects.toThrow(
-      `corrupt journal record in ${journal} at offset ${offsets[2]}: checksum mismatch`,
-    );
+    await expect(Persistence.open(dir)).rejects.toThrow(`corrupt journal record in ${journal} at offset ${offsets[2]}: checksum mismatch`);
     expect((await stat(journal)).size).toBe(size);
     // The failed open released the lock.
     await expect(Persistence.open(dir)).rejects.toThrow(/corrupt journal record/);

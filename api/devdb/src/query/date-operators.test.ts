@@ -33,27 +33,44 @@ describe('date parts with a time zone', () => {
   });
 
   it('reads UTC without a time zone, and accepts the bare and array forms', () => {
-    expect(evaluate(EVENING_UTC, { day: { $dayOfMonth: '$d' }, hour: { $hour: ['$d'] }, weekday: { $dayOfWeek: { date: '$d' } } })).toEqual({ day: 1, hour: 17, weekday: 5 });
+    expect(evaluate(EVENING_UTC, { day: { $dayOfMonth: '$d' }, hour: { $hour: ['$d'] }, weekday: { $dayOfWeek: { date: '$d' } } })).toEqual(
+      { day: 1, hour: 17, weekday: 5 },
+    );
   });
 
   it('crosses the year boundary in the zone', () => {
-    expect(evaluate(new Date('2025-12-31T16:30:00Z'), { y: { $year: { date: '$d', timezone: SHANGHAI } }, utc: { $year: '$d' } })).toEqual({ y: 2026, utc: 2025 });
+    expect(evaluate(new Date('2025-12-31T16:30:00Z'), { y: { $year: { date: '$d', timezone: SHANGHAI } }, utc: { $year: '$d' } })).toEqual({
+      y: 2026,
+      utc: 2025,
+    });
   });
 
   it('accepts UTC offsets and rejects unknown zones', () => {
-    expect(evaluate(EVENING_UTC, { a: { $hour: { date: '$d', timezone: '+08:00' } }, b: { $hour: { date: '$d', timezone: '-0530' } }, c: { $hour: { date: '$d', timezone: '+03' } } })).toEqual({
+    expect(
+      evaluate(EVENING_UTC, {
+        a: { $hour: { date: '$d', timezone: '+08:00' } },
+        b: { $hour: { date: '$d', timezone: '-0530' } },
+        c: { $hour: { date: '$d', timezone: '+03' } },
+      }),
+    ).toEqual({
       a: 1,
       b: 11,
       c: 20,
     });
-    expectServerError(() => evaluate(EVENING_UTC, { a: { $hour: { date: '$d', timezone: 'Mars/Olympus' } } }), 2, 'unrecognized time zone identifier: "Mars/Olympus"');
+    expectServerError(
+      () => evaluate(EVENING_UTC, { a: { $hour: { date: '$d', timezone: 'Mars/Olympus' } } }),
+      2,
+      'unrecognized time zone identifier: "Mars/Olympus"',
+    );
   });
 
   it('takes the date of an ObjectId and a Timestamp, and returns null for a missing date', () => {
     const id = ObjectId.createFromTime(EVENING_UTC.getTime() / 1000);
-    const [result] = runPipeline([{ id, ts: new Timestamp({ t: EVENING_UTC.getTime() / 1000, i: 1 }) }], [
-      { $project: { _id: 0, a: { $dayOfMonth: { date: '$id', timezone: SHANGHAI } }, b: { $hour: '$ts' }, c: { $year: '$missing' } } },
-    ], { resolveCollection: () => [] });
+    const [result] = runPipeline(
+      [{ id, ts: new Timestamp({ t: EVENING_UTC.getTime() / 1000, i: 1 }) }],
+      [{ $project: { _id: 0, a: { $dayOfMonth: { date: '$id', timezone: SHANGHAI } }, b: { $hour: '$ts' }, c: { $year: '$missing' } } }],
+      { resolveCollection: () => [] },
+    );
     expect(result).toEqual({ a: 2, b: 17, c: null });
   });
 });
@@ -76,14 +93,22 @@ describe('$dateToString', () => {
   });
 
   it('supports the week, weekday, day-of-year and month-name specifiers', () => {
-    expect(evaluate(EVENING_UTC, { s: { $dateToString: { date: '$d', format: '%G-W%V-%u %U %w %j %b %B %%', timezone: SHANGHAI } } })).toEqual({
+    expect(
+      evaluate(EVENING_UTC, { s: { $dateToString: { date: '$d', format: '%G-W%V-%u %U %w %j %b %B %%', timezone: SHANGHAI } } }),
+    ).toEqual({
       s: '2026-W01-5 00 6 002 Jan January %',
     });
   });
 
   it('returns onNull for a missing date and rejects unknown specifiers', () => {
-    expect(evaluate(EVENING_UTC, { s: { $dateToString: { date: '$nope', onNull: 'n/a' } }, t: { $dateToString: { date: '$nope' } } })).toEqual({ s: 'n/a', t: null });
-    expectServerError(() => evaluate(EVENING_UTC, { s: { $dateToString: { date: '$d', format: '%Q' } } }), 2, "Invalid format character '%Q'");
+    expect(
+      evaluate(EVENING_UTC, { s: { $dateToString: { date: '$nope', onNull: 'n/a' } }, t: { $dateToString: { date: '$nope' } } }),
+    ).toEqual({ s: 'n/a', t: null });
+    expectServerError(
+      () => evaluate(EVENING_UTC, { s: { $dateToString: { date: '$d', format: '%Q' } } }),
+      2,
+      "Invalid format character '%Q'",
+    );
   });
 });
 
@@ -141,7 +166,9 @@ describe('$dateAdd, $dateSubtract and $dateDiff', () => {
 
   it('keeps the wall-clock time across a DST change when adding days', () => {
     const noonBeforeDst = new Date('2026-03-07T17:00:00Z');
-    expect(evaluate(noonBeforeDst, { next: { $dateAdd: { startDate: '$d', unit: 'day', amount: 1, timezone: 'America/New_York' } } })).toEqual({
+    expect(
+      evaluate(noonBeforeDst, { next: { $dateAdd: { startDate: '$d', unit: 'day', amount: 1, timezone: 'America/New_York' } } }),
+    ).toEqual({
       next: new Date('2026-03-08T16:00:00Z'),
     });
   });
@@ -175,7 +202,10 @@ describe('$dateAdd, $dateSubtract and $dateDiff', () => {
     ];
     const result = runPipeline(
       docs,
-      [{ $group: { _id: { $dateToString: { date: '$at', format: '%Y-%m-%d', timezone: SHANGHAI } }, total: { $sum: '$total' } } }, { $sort: { _id: 1 } }],
+      [
+        { $group: { _id: { $dateToString: { date: '$at', format: '%Y-%m-%d', timezone: SHANGHAI } }, total: { $sum: '$total' } } },
+        { $sort: { _id: 1 } },
+      ],
       { resolveCollection: () => [] },
     );
     expect(result).toEqual([
@@ -224,7 +254,16 @@ describe('$dateFromString', () => {
   });
 
   it('returns onNull and onError, or fails with BadValue', () => {
-    expect(evaluate(EVENING_UTC, { a: { $dateFromString: { dateString: '$nope', onNull: 'none' } }, b: { $dateFromString: { dateString: 'soon', onError: 'bad' } } })).toEqual({ a: 'none', b: 'bad' });
-    expectServerError(() => evaluate(EVENING_UTC, { a: { $dateFromString: { dateString: 'soon' } } }), 2, "Error parsing date string 'soon'");
+    expect(
+      evaluate(EVENING_UTC, {
+        a: { $dateFromString: { dateString: '$nope', onNull: 'none' } },
+        b: { $dateFromString: { dateString: 'soon', onError: 'bad' } },
+      }),
+    ).toEqual({ a: 'none', b: 'bad' });
+    expectServerError(
+      () => evaluate(EVENING_UTC, { a: { $dateFromString: { dateString: 'soon' } } }),
+      2,
+      "Error parsing date string 'soon'",
+    );
   });
 });

@@ -73,7 +73,12 @@ const $dateToParts: ExpressionOperator = (obj, expr, options) => {
   const zone = Object.hasOwn(args, 'timezone') ? zoneArg(args.timezone) : UTC;
   if (date === null || zone === null) return null;
   const local = new Date(toLocalMillis(date, zone));
-  const time = { hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds(), millisecond: local.getUTCMilliseconds() };
+  const time = {
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    millisecond: local.getUTCMilliseconds(),
+  };
   if (args.iso8601 === true) return { ...isoWeekOf(local), ...time };
   return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(), ...time };
 };
@@ -185,7 +190,14 @@ function unitsBetween(start: number, end: number, unit: string, startOfWeek: num
 
 const $dateDiff: ExpressionOperator = (obj, expr, options) => {
   const op = '$dateDiff';
-  const args = namedArgs(obj, expr, options, op, ['startDate', 'endDate', 'unit', 'timezone', 'startOfWeek'], ['startDate', 'endDate', 'unit']);
+  const args = namedArgs(
+    obj,
+    expr,
+    options,
+    op,
+    ['startDate', 'endDate', 'unit', 'timezone', 'startOfWeek'],
+    ['startDate', 'endDate', 'unit'],
+  );
   const start = toDate(args.startDate, op);
   const end = toDate(args.endDate, op);
   const unit = unitArg(args.unit, op);

@@ -168,12 +168,20 @@ function parseWithFormat(text: string, format: string, zone: TimeZone): Date | n
   let monthIndex = number('month', 1) - 1;
   if (parts.monthName !== undefined) {
     const given = parts.monthName.toLowerCase();
-    monthIndex = MONTH_NAMES.findIndex((name) => (given.length === 3 ? name.toLowerCase().startsWith(given) : name.toLowerCase() === given));
+    monthIndex = MONTH_NAMES.findIndex((name) =>
+      given.length === 3 ? name.toLowerCase().startsWith(given) : name.toLowerCase() === given,
+    );
     if (monthIndex < 0) return null;
   }
   const year = number('year', 1970);
-  const dayStart = parts.dayOfYear !== undefined ? calendarMillis(year, 0, number('dayOfYear', 1)) : calendarMillis(year, monthIndex, number('day', 1));
-  const local = dayStart + number('hour', 0) * HOUR + number('minute', 0) * MINUTE + number('second', 0) * SECOND + Number((parts.millisecond ?? '0').padEnd(3, '0'));
+  const dayStart =
+    parts.dayOfYear !== undefined ? calendarMillis(year, 0, number('dayOfYear', 1)) : calendarMillis(year, monthIndex, number('day', 1));
+  const local =
+    dayStart +
+    number('hour', 0) * HOUR +
+    number('minute', 0) * MINUTE +
+    number('second', 0) * SECOND +
+    Number((parts.millisecond ?? '0').padEnd(3, '0'));
   if (parts.offset !== undefined) return fromLocalMillis(local, timeZoneNamed(parts.offset));
   if (parts.offsetMinutes !== undefined) return new Date(local - Number(parts.offsetMinutes) * MINUTE);
   return fromLocalMillis(local, zone);
@@ -206,7 +214,8 @@ const $dateFromString: ExpressionOperator = (obj, expr, options) => {
   if (text === null || text === undefined) return Object.hasOwn(expr, 'onNull') ? evaluate('onNull') : null;
   const zone = Object.hasOwn(expr, 'timezone') ? zoneArg(evaluate('timezone')) : UTC;
   if (zone === null) return null;
-  const date = typeof text === 'string' ? parseDateString(text, Object.hasOwn(expr, 'format') ? evaluate('format') : undefined, zone) : null;
+  const date =
+    typeof text === 'string' ? parseDateString(text, Object.hasOwn(expr, 'format') ? evaluate('format') : undefined, zone) : null;
   if (date && !Number.isNaN(date.getTime())) return date;
   if (Object.hasOwn(expr, 'onError')) return evaluate('onError');
   throw badValue(`Error parsing date string '${typeof text === 'string' ? text : typeNameOf(text)}'`);

@@ -19,7 +19,20 @@ export const UNIT_MILLIS: Record<string, number> = { millisecond: 1, second: SEC
 export const UNIT_MONTHS: Record<string, number> = { month: 1, quarter: 3, year: 12 };
 const TIME_UNITS = new Set(['year', 'quarter', 'month', 'week', 'day', 'hour', 'minute', 'second', 'millisecond']);
 const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 export function floorDiv(a: number, b: number): number {
   return Math.floor(a / b);
@@ -54,7 +67,8 @@ export function toDate(value: unknown, op: string): Date | null {
 export function integerArg(value: unknown, op: string, name: string): number | null {
   if (value === null || value === undefined) return null;
   const number = (value as { _bsontype?: string })._bsontype === 'Long' ? (value as Long).toNumber() : value;
-  if (typeof number !== 'number' || !Number.isInteger(number)) throw badValue(`${op} requires '${name}' to be an integer, found ${formatValue(value)}`);
+  if (typeof number !== 'number' || !Number.isInteger(number))
+    throw badValue(`${op} requires '${name}' to be an integer, found ${formatValue(value)}`);
   return number;
 }
 
@@ -79,7 +93,14 @@ export function weekdayArg(value: unknown, op: string): number | null {
 }
 
 /** Evaluates the named arguments of an object-form operator, rejecting unknown ones. */
-export function namedArgs(obj: AnyObject, expr: unknown, options: Options, op: string, allowed: string[], required: string[]): Record<string, unknown> {
+export function namedArgs(
+  obj: AnyObject,
+  expr: unknown,
+  options: Options,
+  op: string,
+  allowed: string[],
+  required: string[],
+): Record<string, unknown> {
   if (!isPlainDocument(expr)) throw badValue(`${op} only supports an object as its argument`);
   const args: Record<string, unknown> = {};
   for (const key of Object.keys(expr)) {

@@ -76,7 +76,9 @@ function convertToObjectId(value: unknown): ObjectId {
   if ((value as { _bsontype?: string })._bsontype === 'ObjectId') return value as ObjectId;
   if (typeof value !== 'string') return unsupportedConversion(value, 'objectId');
   if (value.length !== 24) {
-    throw badValue(`Failed to parse objectId '${value}' in $convert with no onError value: Invalid string length for parsing to OID, expected 24 but found ${value.length}`);
+    throw badValue(
+      `Failed to parse objectId '${value}' in $convert with no onError value: Invalid string length for parsing to OID, expected 24 but found ${value.length}`,
+    );
   }
   if (!/^[0-9a-fA-F]{24}$/.test(value)) {
     throw badValue(`Failed to parse objectId '${value}' in $convert with no onError value: Invalid character found in hex string`);
@@ -139,7 +141,24 @@ const $convert: ExpressionOperator = (obj, expr, options) => {
   }
 };
 
-const ARITHMETIC_OPERATORS = ['$add', '$subtract', '$multiply', '$divide', '$mod', '$abs', '$ceil', '$floor', '$round', '$trunc', '$pow', '$sqrt', '$exp', '$ln', '$log', '$log10'] as const;
+const ARITHMETIC_OPERATORS = [
+  '$add',
+  '$subtract',
+  '$multiply',
+  '$divide',
+  '$mod',
+  '$abs',
+  '$ceil',
+  '$floor',
+  '$round',
+  '$trunc',
+  '$pow',
+  '$sqrt',
+  '$exp',
+  '$ln',
+  '$log',
+  '$log10',
+] as const;
 
 /** An arithmetic argument mingo can compute with: a Long becomes a number (exact up to 2^53); Decimal128 is refused. */
 function arithmeticArgument(op: string, value: unknown): unknown {
@@ -186,7 +205,8 @@ export const expressionOperators: Record<`$${string}`, ExpressionOperator> = {
   $function: (obj, expr, options) => {
     // mingo's $setWindowFields computes windows through $function with a JS function body; a
     // client's $function carries its body as a string (or Code) and is refused.
-    if (isPlainDocument(expr) && typeof expr.body === 'function') return mingoExpressions.$function(obj, expr as Parameters<typeof mingoExpressions.$function>[1], options);
+    if (isPlainDocument(expr) && typeof expr.body === 'function')
+      return mingoExpressions.$function(obj, expr as Parameters<typeof mingoExpressions.$function>[1], options);
     throw notSupported('The $function operator (server-side JavaScript)');
   },
 };

@@ -48,7 +48,12 @@ describe('compileFilter: equality', () => {
 
 describe('compileFilter: paths through arrays', () => {
   it('traverses arrays of embedded documents', () => {
-    const doc = { items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 5 }] };
+    const doc = {
+      items: [
+        { sku: 'a', qty: 1 },
+        { sku: 'b', qty: 5 },
+      ],
+    };
     expect(matches({ 'items.sku': 'b' }, doc)).toBe(true);
     expect(matches({ 'items.qty': { $gt: 4 } }, doc)).toBe(true);
     expect(matches({ 'items.sku': 'c' }, doc)).toBe(false);
@@ -105,7 +110,10 @@ describe('compileFilter: comparisons', () => {
   });
 
   it('treats NaN as equal only to NaN and never greater or smaller', () => {
-    const nan = [{ _id: 1, a: Number.NaN }, { _id: 2, a: 1 }];
+    const nan = [
+      { _id: 1, a: Number.NaN },
+      { _id: 2, a: 1 },
+    ];
     expect(matching({ a: Number.NaN }, nan).map((d) => d._id)).toEqual([1]);
     expect(matching({ a: { $lt: 5 } }, nan).map((d) => d._id)).toEqual([2]);
     expect(matching({ a: { $gte: Number.NaN } }, nan).map((d) => d._id)).toEqual([1]);
@@ -124,7 +132,11 @@ describe('compileFilter: comparisons', () => {
 
 describe('compileFilter: $in and $nin', () => {
   const ids = ['65a1b2c3d4e5f60718293a01', '65a1b2c3d4e5f60718293a02', '65a1b2c3d4e5f60718293a03'];
-  const docs = ids.map((hex, i) => ({ _id: new ObjectId(hex), day: new Date(Date.UTC(2026, 0, i + 1)), tag: i === 1 ? undefined : `t${i}` }));
+  const docs = ids.map((hex, i) => ({
+    _id: new ObjectId(hex),
+    day: new Date(Date.UTC(2026, 0, i + 1)),
+    tag: i === 1 ? undefined : `t${i}`,
+  }));
 
   it('matches ObjectIds and Dates by value', () => {
     expect(matching({ _id: { $in: [new ObjectId(ids[0]), new ObjectId(ids[2])] } }, docs)).toEqual([docs[0], docs[2]]);
@@ -172,7 +184,10 @@ describe('compileFilter: element operators', () => {
     };
     const docs = Object.entries(values).map(([type, v]) => ({ type, v }));
     for (const type of Object.keys(values)) {
-      expect(matching({ v: { $type: type } }, docs).map((d) => d.type), type).toEqual(type === 'array' ? ['array'] : [type]);
+      expect(
+        matching({ v: { $type: type } }, docs).map((d) => d.type),
+        type,
+      ).toEqual(type === 'array' ? ['array'] : [type]);
     }
     expect(matching({ v: { $type: 'number' } }, docs).map((d) => d.type)).toEqual(['double', 'int', 'long', 'decimal']);
     expect(matching({ v: { $type: 7 } }, docs).map((d) => d.type)).toEqual(['objectId']);
@@ -192,7 +207,12 @@ describe('compileFilter: element operators', () => {
 });
 
 describe('compileFilter: $regex', () => {
-  const docs = [{ _id: 1, s: 'Apple pie' }, { _id: 2, s: 'apple\ntart' }, { _id: 3, s: 'banana' }, { _id: 4, s: ['x', 'APPLE'] }];
+  const docs = [
+    { _id: 1, s: 'Apple pie' },
+    { _id: 2, s: 'apple\ntart' },
+    { _id: 3, s: 'banana' },
+    { _id: 4, s: ['x', 'APPLE'] },
+  ];
 
   it('accepts RegExp values, $regex strings with $options, and BSONRegExp', () => {
     expect(matching({ s: /^apple/i }, docs).map((d) => d._id)).toEqual([1, 2, 4]);
@@ -221,7 +241,14 @@ describe('compileFilter: $regex', () => {
 
 describe('compileFilter: array operators', () => {
   const docs = [
-    { _id: 1, items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 5 }], tags: ['x', 'y'] },
+    {
+      _id: 1,
+      items: [
+        { sku: 'a', qty: 1 },
+        { sku: 'b', qty: 5 },
+      ],
+      tags: ['x', 'y'],
+    },
     { _id: 2, items: [{ sku: 'a', qty: 5 }], tags: ['y'] },
     { _id: 3, items: [], tags: [] },
   ];

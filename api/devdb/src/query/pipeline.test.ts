@@ -8,7 +8,17 @@ const userA = new ObjectId('65a1b2c3d4e5f60718293a01');
 const userB = new ObjectId('65a1b2c3d4e5f60718293a02');
 
 const orders = deepFreeze([
-  { _id: 1, user: userA, status: 'paid', total: 300, items: [{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }], at: new Date('2026-01-01T17:00:00Z') },
+  {
+    _id: 1,
+    user: userA,
+    status: 'paid',
+    total: 300,
+    items: [
+      { sku: 'a', qty: 1 },
+      { sku: 'b', qty: 2 },
+    ],
+    at: new Date('2026-01-01T17:00:00Z'),
+  },
   { _id: 2, user: userB, status: 'paid', total: 500, items: [{ sku: 'a', qty: 3 }], at: new Date('2026-01-02T03:00:00Z') },
   { _id: 3, user: userA, status: 'new', total: 200, items: [], at: new Date('2026-01-03T10:00:00Z') },
   { _id: 4, user: userB, status: 'cancelled', total: 100, at: new Date('2026-01-04T10:00:00Z') },
@@ -32,8 +42,14 @@ describe('runPipeline: filtering, shaping and paging', () => {
   });
 
   it('$project, $addFields/$set, $unset, $replaceRoot and $replaceWith', () => {
-    expect(run([{ $match: { _id: 1 } }, { $project: { status: 1, double: { $multiply: ['$total', 2] } } }])).toEqual([{ _id: 1, status: 'paid', double: 600 }]);
-    const [withFields] = run([{ $match: { _id: 1 } }, { $set: { 'extra.flag': true, total: { $add: ['$total', 1] } } }, { $unset: ['items', 'at', 'user'] }]);
+    expect(run([{ $match: { _id: 1 } }, { $project: { status: 1, double: { $multiply: ['$total', 2] } } }])).toEqual([
+      { _id: 1, status: 'paid', double: 600 },
+    ]);
+    const [withFields] = run([
+      { $match: { _id: 1 } },
+      { $set: { 'extra.flag': true, total: { $add: ['$total', 1] } } },
+      { $unset: ['items', 'at', 'user'] },
+    ]);
     expect(withFields).toEqual({ _id: 1, status: 'paid', total: 301, extra: { flag: true } });
     expect(run([{ $match: { _id: 2 } }, { $replaceRoot: { newRoot: { $first: '$items' } } }])).toEqual([{ sku: 'a', qty: 3 }]);
     expect(run([{ $match: { _id: 2 } }, { $replaceWith: { id: '$_id' } }])).toEqual([{ id: 2 }]);
@@ -86,7 +102,18 @@ describe('runPipeline: grouping', () => {
     ]);
     expect(result).toEqual([
       { _id: userA, sum: 500, avg: 250, min: 200, max: 300, first: 'paid', last: 'new', statuses: ['paid', 'new'], big: [true], count: 2 },
-      { _id: userB, sum: 600, avg: 300, min: 100, max: 500, first: 'paid', last: 'cancelled', statuses: ['paid', 'cancelled'], big: [true, false], count: 2 },
+      {
+        _id: userB,
+        sum: 600,
+        avg: 300,
+        min: 100,
+        max: 500,
+        first: 'paid',
+        last: 'cancelled',
+        statuses: ['paid', 'cancelled'],
+        big: [true, false],
+        count: 2,
+      },
     ]);
   });
 
@@ -100,12 +127,20 @@ describe('runPipeline: grouping', () => {
 
   it('$push and $addToSet skip missing values', () => {
     const docs = [{ g: 1, v: 'a' }, { g: 1 }, { g: 1, v: 'a' }];
-    expect(run([{ $group: { _id: '$g', all: { $push: '$v' }, set: { $addToSet: '$v' } } }], docs)).toEqual([{ _id: 1, all: ['a', 'a'], set: ['a'] }]);
+    expect(run([{ $group: { _id: '$g', all: { $push: '$v' }, set: { $addToSet: '$v' } } }], docs)).toEqual([
+      { _id: 1, all: ['a', 'a'], set: ['a'] },
+    ]);
   });
 
   it('$sortByCount and $bucket', () => {
     expect(run([{ $sortByCount: '$status' }, { $limit: 1 }])).toEqual([{ _id: 'paid', count: 2 }]);
-    expect(run([{ $bucket: { groupBy: '$total', boundaries: [0, 250, 1000], default: 'other', output: { n: { $sum: 1 }, ids: { $push: '$_id' } } } }])).toEqual([
+    expect(
+      run([
+        {
+          $bucket: { groupBy: '$total', boundaries: [0, 250, 1000], default: 'other', output: { n: { $sum: 1 }, ids: { $push: '$_id' } } },
+        },
+      ]),
+    ).toEqual([
       { _id: 0, n: 2, ids: [3, 4] },
       { _id: 250, n: 2, ids: [1, 2] },
     ]);
@@ -120,8 +155,13 @@ describe('runPipeline: grouping', () => {
     const docs = [{ v: Decimal128.fromString('1.5'), n: Long.fromNumber(40) }];
     expectServerError(() => run([{ $project: { x: { $add: ['$v', 1] } } }], docs), 115, 'devdb');
     expectServerError(() => run([{ $project: { x: { $round: ['$v', 1] } } }], docs), 115);
-    expect(run([{ $project: { _id: 0, x: { $add: ['$n', 2] }, y: { $abs: { $subtract: [0, '$n'] } } } }], docs)).toEqual([{ x: 42, y: 40 }]);
-    const [dates] = run([{ $match: { _id: 1 } }, { $project: { _id: 0, later: { $add: ['$at', 60_000] }, gap: { $subtract: [{ $add: ['$at', 5] }, '$at'] } } }]);
+    expect(run([{ $project: { _id: 0, x: { $add: ['$n', 2] }, y: { $abs: { $subtract: [0, '$n'] } } } }], docs)).toEqual([
+      { x: 42, y: 40 },
+    ]);
+    const [dates] = run([
+      { $match: { _id: 1 } },
+      { $project: { _id: 0, later: { $add: ['$at', 60_000] }, gap: { $subtract: [{ $add: ['$at', 5] }, '$at'] } } },
+    ]);
     expect(dates).toEqual({ later: new Date('2026-01-01T17:01:00Z'), gap: 5 });
     expectServerError(() => run([{ $group: { _id: null, s: { $sum: '$v' } } }], docs), 115, 'Decimal128');
     expectServerError(() => run([{ $group: { _id: null, s: { $avg: '$v' } } }], docs), 115, 'Decimal128');
@@ -129,7 +169,13 @@ describe('runPipeline: grouping', () => {
 
   it('$setWindowFields computes running totals per partition', () => {
     const result = run([
-      { $setWindowFields: { partitionBy: '$user', sortBy: { at: 1 }, output: { running: { $sum: '$total', window: { documents: ['unbounded', 'current'] } } } } },
+      {
+        $setWindowFields: {
+          partitionBy: '$user',
+          sortBy: { at: 1 },
+          output: { running: { $sum: '$total', window: { documents: ['unbounded', 'current'] } } },
+        },
+      },
       { $project: { running: 1 } },
       { $sort: { _id: 1 } },
     ]);
@@ -145,7 +191,11 @@ describe('runPipeline: grouping', () => {
 describe('runPipeline: arrays and joins', () => {
   it('$unwind with and without its options', () => {
     const docs = [{ _id: 1, a: [1, 2] }, { _id: 2, a: [] }, { _id: 3, a: null }, { _id: 4 }, { _id: 5, a: '' }];
-    expect(run([{ $unwind: '$a' }], docs)).toEqual([{ _id: 1, a: 1 }, { _id: 1, a: 2 }, { _id: 5, a: '' }]);
+    expect(run([{ $unwind: '$a' }], docs)).toEqual([
+      { _id: 1, a: 1 },
+      { _id: 1, a: 2 },
+      { _id: 5, a: '' },
+    ]);
     expect(run([{ $unwind: { path: '$a', preserveNullAndEmptyArrays: true, includeArrayIndex: 'i' } }], docs)).toEqual([
       { _id: 1, a: 1, i: 0 },
       { _id: 1, a: 2, i: 1 },
@@ -154,20 +204,36 @@ describe('runPipeline: arrays and joins', () => {
       { _id: 4, i: null },
       { _id: 5, a: '', i: null },
     ]);
-    expect(run([{ $unwind: '$items' }, { $set: { 'items.flag': '$_id' } }, { $project: { items: 1 } }]).map((d) => d.items.flag)).toEqual([1, 1, 2]);
+    expect(run([{ $unwind: '$items' }, { $set: { 'items.flag': '$_id' } }, { $project: { items: 1 } }]).map((d) => d.items.flag)).toEqual([
+      1, 1, 2,
+    ]);
   });
 
   it('$lookup by localField/foreignField matches ObjectIds', () => {
-    const result = run([{ $match: { _id: { $in: [1, 4] } } }, { $lookup: { from: 'users', localField: 'user', foreignField: '_id', as: 'buyer' } }, { $project: { name: { $first: '$buyer.name' } } }]);
-    expect(result).toEqual([{ _id: 1, name: 'Ann' }, { _id: 4, name: 'Bob' }]);
+    const result = run([
+      { $match: { _id: { $in: [1, 4] } } },
+      { $lookup: { from: 'users', localField: 'user', foreignField: '_id', as: 'buyer' } },
+      { $project: { name: { $first: '$buyer.name' } } },
+    ]);
+    expect(result).toEqual([
+      { _id: 1, name: 'Ann' },
+      { _id: 4, name: 'Bob' },
+    ]);
   });
 
   it('$lookup matches array and missing local fields the way $in would, in foreign order', () => {
     const docs = [{ _id: 1, owners: [userB, userA] }, { _id: 2 }];
     const withNull = { ...collections, people: [{ _id: 'p1', ref: null }, { _id: 'p2' }, { _id: 'p3', ref: [userA] }] };
-    const result = runPipeline(docs, [{ $lookup: { from: 'users', localField: 'owners', foreignField: '_id', as: 'found' } }, { $lookup: { from: 'people', localField: 'owners', foreignField: 'ref', as: 'refs' } }], {
-      resolveCollection: (name) => withNull[name as keyof typeof withNull] ?? [],
-    });
+    const result = runPipeline(
+      docs,
+      [
+        { $lookup: { from: 'users', localField: 'owners', foreignField: '_id', as: 'found' } },
+        { $lookup: { from: 'people', localField: 'owners', foreignField: 'ref', as: 'refs' } },
+      ],
+      {
+        resolveCollection: (name) => withNull[name as keyof typeof withNull] ?? [],
+      },
+    );
     expect(result.map((d) => [d.found.map((u: Document) => u.name), d.refs.map((p: Document) => p._id)])).toEqual([
       [['Ann', 'Bob'], ['p3']],
       [[], ['p1', 'p2']],
@@ -175,16 +241,43 @@ describe('runPipeline: arrays and joins', () => {
   });
 
   it('$graphLookup follows references with a validated restrictSearchWithMatch', () => {
-    const staff = [{ _id: 'ceo' }, { _id: 'cto', boss: 'ceo' }, { _id: 'dev', boss: 'cto', active: true }, { _id: 'old', boss: 'cto', active: false }];
-    const result = runPipeline(staff.slice(0, 1), [
-      { $graphLookup: { from: 'staff', startWith: '$_id', connectFromField: '_id', connectToField: 'boss', as: 'reports', restrictSearchWithMatch: { active: { $ne: false } } } },
-    ], { resolveCollection: () => staff });
+    const staff = [
+      { _id: 'ceo' },
+      { _id: 'cto', boss: 'ceo' },
+      { _id: 'dev', boss: 'cto', active: true },
+      { _id: 'old', boss: 'cto', active: false },
+    ];
+    const result = runPipeline(
+      staff.slice(0, 1),
+      [
+        {
+          $graphLookup: {
+            from: 'staff',
+            startWith: '$_id',
+            connectFromField: '_id',
+            connectToField: 'boss',
+            as: 'reports',
+            restrictSearchWithMatch: { active: { $ne: false } },
+          },
+        },
+      ],
+      { resolveCollection: () => staff },
+    );
     expect(result[0].reports.map((d: Document) => d._id).sort()).toEqual(['cto', 'dev']);
   });
 
   it('$lookup with let and a pipeline', () => {
     const result = run(
-      [{ $lookup: { from: 'orders', let: { uid: '$_id' }, pipeline: [{ $match: { $expr: { $eq: ['$user', '$$uid'] }, status: 'paid' } }, { $project: { _id: 1 } }], as: 'paid' } }],
+      [
+        {
+          $lookup: {
+            from: 'orders',
+            let: { uid: '$_id' },
+            pipeline: [{ $match: { $expr: { $eq: ['$user', '$$uid'] }, status: 'paid' } }, { $project: { _id: 1 } }],
+            as: 'paid',
+          },
+        },
+      ],
       users,
     );
     expect(result.map((u) => [u.name, u.paid])).toEqual([
@@ -194,10 +287,12 @@ describe('runPipeline: arrays and joins', () => {
   });
 
   it('$facet runs sub-pipelines over the same input; $unionWith appends another collection', () => {
-    expect(run([{ $facet: { count: [{ $count: 'n' }], top: [{ $sort: { total: -1 } }, { $limit: 1 }, { $project: { _id: 1 } }] } }])).toEqual([
-      { count: [{ n: 4 }], top: [{ _id: 2 }] },
-    ]);
-    expect(run([{ $project: { _id: 1 } }, { $unionWith: { coll: 'users', pipeline: [{ $project: { name: 1, _id: 0 } }] } }]).slice(-2)).toEqual([{ name: 'Ann' }, { name: 'Bob' }]);
+    expect(
+      run([{ $facet: { count: [{ $count: 'n' }], top: [{ $sort: { total: -1 } }, { $limit: 1 }, { $project: { _id: 1 } }] } }]),
+    ).toEqual([{ count: [{ n: 4 }], top: [{ _id: 2 }] }]);
+    expect(
+      run([{ $project: { _id: 1 } }, { $unionWith: { coll: 'users', pipeline: [{ $project: { name: 1, _id: 0 } }] } }]).slice(-2),
+    ).toEqual([{ name: 'Ann' }, { name: 'Bob' }]);
   });
 });
 
@@ -205,7 +300,9 @@ describe('runPipeline: expressions and variables', () => {
   it('$$NOW is the context time', () => {
     const now = new Date('2030-05-06T07:08:09Z');
     expect(run([{ $limit: 1 }, { $project: { _id: 0, now: '$$NOW' } }], orders, now)).toEqual([{ now }]);
-    expect(run([{ $match: { $expr: { $lt: ['$at', '$$NOW'] } } }, { $count: 'n' }], orders, new Date('2026-01-02T00:00:00Z'))).toEqual([{ n: 1 }]);
+    expect(run([{ $match: { $expr: { $lt: ['$at', '$$NOW'] } } }, { $count: 'n' }], orders, new Date('2026-01-02T00:00:00Z'))).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it('$toObjectId, $toString, $type and $convert know ObjectId', () => {
@@ -226,24 +323,40 @@ describe('runPipeline: expressions and variables', () => {
   });
 
   it('leaves fields that evaluate to missing out of documents and nulls them in arrays', () => {
-    const [result] = run([{ $limit: 1 }, { $project: { _id: 0, obj: { $ifNull: [null, { a: '$nope', b: 1 }] }, arr: ['$nope', 1], gone: '$nope' } }]);
+    const [result] = run([
+      { $limit: 1 },
+      { $project: { _id: 0, obj: { $ifNull: [null, { a: '$nope', b: 1 }] }, arr: ['$nope', 1], gone: '$nope' } },
+    ]);
     expect(result).toEqual({ obj: { b: 1 }, arr: [null, 1] });
     expect(Object.keys(result.obj)).toEqual(['b']);
   });
 
   it('compares mixed types in expressions in BSON order', () => {
-    const [result] = run([{ $limit: 1 }, { $project: { _id: 0, a: { $lt: ['$user', true] }, b: { $gt: [{ $literal: 'x' }, 5] }, c: { $cmp: ['$missing', null] } } }]);
+    const [result] = run([
+      { $limit: 1 },
+      { $project: { _id: 0, a: { $lt: ['$user', true] }, b: { $gt: [{ $literal: 'x' }, 5] }, c: { $cmp: ['$missing', null] } } },
+    ]);
     expect(result).toEqual({ a: true, b: true, c: -1 });
   });
 });
 
 describe('runPipeline: validation', () => {
-  it.each(['$out', '$merge', '$changeStream', '$geoNear', '$search', '$searchMeta', '$vectorSearch', '$collStats', '$indexStats', '$listSessions', '$currentOp', '$planCacheStats'])(
-    'rejects %s with 115',
-    (stage) => {
-      expectServerError(() => run([{ [stage]: {} }]), 115, 'not supported by devdb');
-    },
-  );
+  it.each([
+    '$out',
+    '$merge',
+    '$changeStream',
+    '$geoNear',
+    '$search',
+    '$searchMeta',
+    '$vectorSearch',
+    '$collStats',
+    '$indexStats',
+    '$listSessions',
+    '$currentOp',
+    '$planCacheStats',
+  ])('rejects %s with 115', (stage) => {
+    expectServerError(() => run([{ [stage]: {} }]), 115, 'not supported by devdb');
+  });
 
   it('rejects unknown stages with 40324, also inside $facet and $lookup', () => {
     expectServerError(() => run([{ $foo: {} }]), 40324, "Unrecognized pipeline stage name: '$foo'");
@@ -268,6 +381,9 @@ describe('runPipeline: validation', () => {
 
   it('never modifies its input documents (they are frozen here)', () => {
     expect(() => run([{ $unwind: '$items' }, { $set: { 'items.qty': 0 } }, { $unset: 'at' }, { $addFields: { 'x.y': 1 } }])).not.toThrow();
-    expect(orders[0].items).toEqual([{ sku: 'a', qty: 1 }, { sku: 'b', qty: 2 }]);
+    expect(orders[0].items).toEqual([
+      { sku: 'a', qty: 1 },
+      { sku: 'b', qty: 2 },
+    ]);
   });
 });

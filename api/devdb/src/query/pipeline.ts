@@ -77,12 +77,14 @@ function validateStages(pipeline: unknown, place: PipelinePlace): Document[] {
   for (const stage of pipeline) {
     if (!isPlainDocument(stage)) throw badValue("Each element of the 'pipeline' array must be an object");
     const keys = Object.keys(stage);
-    if (keys.length !== 1) throw new MongoServerError('Location40323', 'A pipeline stage specification object must contain exactly one field.');
+    if (keys.length !== 1)
+      throw new MongoServerError('Location40323', 'A pipeline stage specification object must contain exactly one field.');
     const name = keys[0];
     const spec = stage[name];
     if (UNSUPPORTED_STAGES.has(name)) throw notSupported(`The ${name} aggregation stage`);
     if (!SUPPORTED_STAGES.has(name)) throw new MongoServerError('Location40324', `Unrecognized pipeline stage name: '${name}'`);
-    if (place === 'update' && !UPDATE_STAGES.has(name)) throw new MongoServerError('InvalidOptions', `${name} is not allowed to be used within an update`);
+    if (place === 'update' && !UPDATE_STAGES.has(name))
+      throw new MongoServerError('InvalidOptions', `${name} is not allowed to be used within an update`);
     if (place === 'facet' && NOT_IN_FACET.has(name)) throw badValue(`${name} is not allowed to be used within a $facet stage`);
     validateStageSpec(name, spec);
   }
@@ -100,7 +102,8 @@ function validateStageSpec(name: string, spec: unknown): void {
       if (!isNonNegativeInteger(spec) || spec === 0) throw badValue(`the limit must be positive, found ${String(spec)}`);
       break;
     case '$skip':
-      if (!isNonNegativeInteger(spec)) throw badValue(`invalid argument to $skip stage: Expected a non-negative number, found ${String(spec)}`);
+      if (!isNonNegativeInteger(spec))
+        throw badValue(`invalid argument to $skip stage: Expected a non-negative number, found ${String(spec)}`);
       break;
     case '$facet':
       if (!isPlainDocument(spec) || Object.keys(spec).length === 0) throw badValue('the $facet specification must be a non-empty object');
@@ -149,7 +152,8 @@ function bindInFilter(filter: unknown, now: Date): unknown {
   for (const key of Object.keys(filter)) {
     const value = filter[key];
     if (key === '$expr') out[key] = bindSystemVariables(value, now);
-    else if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(value)) out[key] = value.map((clause) => bindInFilter(clause, now));
+    else if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(value))
+      out[key] = value.map((clause) => bindInFilter(clause, now));
     else out[key] = value;
   }
   return out;

@@ -56,7 +56,10 @@ describe('compileProjection: array operators', () => {
   });
 
   it('$elemMatch returns the first matching element, or omits the field', () => {
-    expect(compileProjection({ items: { $elemMatch: { qty: { $gt: 2 } } } })(doc)).toEqual({ _id: id, items: [{ sku: 'b', qty: 5, tags: ['x'] }] });
+    expect(compileProjection({ items: { $elemMatch: { qty: { $gt: 2 } } } })(doc)).toEqual({
+      _id: id,
+      items: [{ sku: 'b', qty: 5, tags: ['x'] }],
+    });
     expect(compileProjection({ items: { $elemMatch: { qty: 99 } } })(doc)).toEqual({ _id: id });
   });
 

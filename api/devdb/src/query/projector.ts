@@ -121,7 +121,8 @@ export function parseProjection(spec: Document, options: ParseOptions): Projecti
       const value = obj[key];
       if (options.find && key.endsWith('.$')) {
         if (positionalPath) throw badValue('Cannot specify more than one positional projection per query.');
-        if (value !== true && (typeof value !== 'number' || value === 0)) throw badValue(`positional projection for ${key} must be an inclusion`);
+        if (value !== true && (typeof value !== 'number' || value === 0))
+          throw badValue(`positional projection for ${key} must be an inclusion`);
         positionalPath = [...prefix, ...pathParts(key.slice(0, -2))];
         insert(root, positionalPath, { kind: 'positional' });
         setMode('inclusion', key, false);
@@ -136,7 +137,8 @@ export function parseProjection(spec: Document, options: ParseOptions): Projecti
         continue;
       }
       if (isPlainDocument(value) && !Object.keys(value)[0]?.startsWith('$')) {
-        if (Object.keys(value).length === 0) throw badValue(`An empty sub-projection is not a valid value. Found empty object at path ${path}`);
+        if (Object.keys(value).length === 0)
+          throw badValue(`An empty sub-projection is not a valid value. Found empty object at path ${path}`);
         visit(value, parts);
         continue;
       }
@@ -248,7 +250,9 @@ function includeFrom(doc: Document, tree: Tree, root: Document, plan: Projection
 function includeIn(value: unknown, tree: Tree, root: Document, plan: ProjectionPlan, context: ProjectionContext): unknown {
   if (isPlainDocument(value)) return includeFrom(value, tree, root, plan, context);
   if (Array.isArray(value)) {
-    return value.flatMap((element) => (isPlainDocument(element) || Array.isArray(element) ? [includeIn(element, tree, root, plan, context)] : []));
+    return value.flatMap((element) =>
+      isPlainDocument(element) || Array.isArray(element) ? [includeIn(element, tree, root, plan, context)] : [],
+    );
   }
   return undefined;
 }
@@ -256,7 +260,9 @@ function includeIn(value: unknown, tree: Tree, root: Document, plan: ProjectionP
 function positionalElement(array: unknown[], root: Document, plan: ProjectionPlan, context: ProjectionContext): unknown {
   const index = plan.positionalPath && context.positionalIndex?.(root, plan.positionalPath);
   if (index === undefined || index >= array.length) {
-    throw badValue("Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array");
+    throw badValue(
+      "Executor error during find command :: caused by :: positional operator '.$' couldn't find a matching element in the array",
+    );
   }
   return array[index];
 }

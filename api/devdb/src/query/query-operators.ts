@@ -134,7 +134,8 @@ function regexTest(regex: RegExp): ValueTest {
     if (typeof value === 'string') return regex.test(value);
     if ((value as { _bsontype?: string } | null)?._bsontype === 'BSONSymbol') return regex.test((value as BSONSymbol).value);
     if (isRegexValue(value)) {
-      const [source, flags] = value instanceof RegExp ? [value.source, value.flags] : [(value as BSONRegExp).pattern, (value as BSONRegExp).options];
+      const [source, flags] =
+        value instanceof RegExp ? [value.source, value.flags] : [(value as BSONRegExp).pattern, (value as BSONRegExp).options];
       return source === regex.source && flags === regex.flags;
     }
     return false;

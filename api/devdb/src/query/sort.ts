@@ -23,7 +23,8 @@ function parseSortSpec(spec: unknown): SortKey[] {
   return Object.keys(spec).map((path) => {
     const value = spec[path];
     if (isPlainDocument(value) && Object.hasOwn(value, '$meta')) throw notSupported(`Sorting by {$meta: ${formatValue(value.$meta)}}`);
-    const direction = typeof value === 'number' ? value : (value as { _bsontype?: string } | null)?._bsontype === 'Long' ? (value as Long).toNumber() : NaN;
+    const direction =
+      typeof value === 'number' ? value : (value as { _bsontype?: string } | null)?._bsontype === 'Long' ? (value as Long).toNumber() : NaN;
     if (direction !== 1 && direction !== -1) throw badValue('$sort key ordering must be 1 (for ascending) or -1 (for descending)');
     if (path === '' || path.split('.').includes('')) throw badValue(`The sort key '${path}' contains an empty field name`);
     return { parts: path.split('.'), direction };

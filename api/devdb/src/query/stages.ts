@@ -143,13 +143,18 @@ function fieldPath(value: unknown, stage: string, option: string): string[] {
 
 const $unwind: Stage = (collection, spec) => {
   const options = typeof spec === 'string' ? { path: spec } : spec;
-  if (!isPlainDocument(options)) throw badValue(`expected either a string or an object as specification for $unwind stage, got ${formatValue(spec)}`);
+  if (!isPlainDocument(options))
+    throw badValue(`expected either a string or an object as specification for $unwind stage, got ${formatValue(spec)}`);
   for (const key of Object.keys(options)) {
-    if (!['path', 'includeArrayIndex', 'preserveNullAndEmptyArrays'].includes(key)) throw badValue(`unrecognized option to $unwind stage: ${key}`);
+    if (!['path', 'includeArrayIndex', 'preserveNullAndEmptyArrays'].includes(key))
+      throw badValue(`unrecognized option to $unwind stage: ${key}`);
   }
   const path = fieldPath(options.path, '$unwind', 'path');
   const { includeArrayIndex, preserveNullAndEmptyArrays } = options;
-  if (includeArrayIndex !== undefined && (typeof includeArrayIndex !== 'string' || includeArrayIndex === '' || includeArrayIndex.startsWith('$'))) {
+  if (
+    includeArrayIndex !== undefined &&
+    (typeof includeArrayIndex !== 'string' || includeArrayIndex === '' || includeArrayIndex.startsWith('$'))
+  ) {
     throw badValue("includeArrayIndex option to $unwind stage should be a non-empty string not starting with '$'");
   }
   if (preserveNullAndEmptyArrays !== undefined && typeof preserveNullAndEmptyArrays !== 'boolean') {
@@ -189,14 +194,22 @@ const $bucket: Stage = (collection, spec, options) => {
   const { groupBy, boundaries, output } = spec;
   const hasDefault = Object.hasOwn(spec, 'default');
   if (groupBy === undefined || boundaries === undefined) throw badValue("$bucket requires 'groupBy' and 'boundaries' to be specified");
-  if (!Array.isArray(boundaries) || boundaries.length < 2) throw badValue("The $bucket 'boundaries' field must be an array with at least two values");
+  if (!Array.isArray(boundaries) || boundaries.length < 2)
+    throw badValue("The $bucket 'boundaries' field must be an array with at least two values");
   for (let i = 1; i < boundaries.length; i++) {
-    if (!sameTypeBracket(boundaries[i - 1], boundaries[i])) throw badValue("All values in the the 'boundaries' option to $bucket must have the same type");
-    if (compareValues(boundaries[i - 1], boundaries[i]) >= 0) throw badValue("The 'boundaries' option to $bucket must be sorted in ascending order");
+    if (!sameTypeBracket(boundaries[i - 1], boundaries[i]))
+      throw badValue("All values in the the 'boundaries' option to $bucket must have the same type");
+    if (compareValues(boundaries[i - 1], boundaries[i]) >= 0)
+      throw badValue("The 'boundaries' option to $bucket must be sorted in ascending order");
   }
   const lower = boundaries[0];
   const upper = boundaries[boundaries.length - 1];
-  if (hasDefault && sameTypeBracket(spec.default, lower) && compareValues(spec.default, lower) >= 0 && compareValues(spec.default, upper) < 0) {
+  if (
+    hasDefault &&
+    sameTypeBracket(spec.default, lower) &&
+    compareValues(spec.default, lower) >= 0 &&
+    compareValues(spec.default, upper) < 0
+  ) {
     throw badValue("The $bucket 'default' field must be less than the lowest boundary or greater than or equal to the highest boundary");
   }
   if (output !== undefined && !isPlainDocument(output)) throw badValue("The $bucket 'output' field must be an object");
@@ -220,7 +233,8 @@ const $bucket: Stage = (collection, spec, options) => {
 
 const $sample: Stage = (collection, spec) => {
   const size = isPlainDocument(spec) ? spec.size : undefined;
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) throw badValue('size argument to $sample must be a non-negative integer');
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0)
+    throw badValue('size argument to $sample must be a non-negative integer');
   return collection.transform((docs: unknown[]) => {
     const pool = [...docs];
     const count = Math.min(size, pool.length);
@@ -242,10 +256,12 @@ function localKeys(doc: Document, parts: string[]): Set<string> {
 }
 
 const $lookup: Stage = (collection, spec, options) => {
-  if (!isPlainDocument(spec) || spec.pipeline !== undefined || spec.localField === undefined) return mingoLookup(collection, spec as never, options);
+  if (!isPlainDocument(spec) || spec.pipeline !== undefined || spec.localField === undefined)
+    return mingoLookup(collection, spec as never, options);
   const { from, localField, foreignField, as } = spec;
   for (const [name, value] of Object.entries({ from, localField, foreignField, as })) {
-    if (typeof value !== 'string' || value === '') throw badValue(`$lookup argument '${name}' must be a non-empty string, found ${formatValue(value)}`);
+    if (typeof value !== 'string' || value === '')
+      throw badValue(`$lookup argument '${name}' must be a non-empty string, found ${formatValue(value)}`);
   }
   const foreign = options.collectionResolver?.(from as string) ?? [];
   const foreignParts = (foreignField as string).split('.');
@@ -269,7 +285,11 @@ const $lookup: Stage = (collection, spec, options) => {
 
 const $graphLookup: Stage = (collection, spec, options) => {
   if (!isPlainDocument(spec) || spec.restrictSearchWithMatch === undefined) return mingoGraphLookup(collection, spec as never, options);
-  return mingoGraphLookup(collection, { ...spec, restrictSearchWithMatch: canonicalFilter(spec.restrictSearchWithMatch) } as never, options);
+  return mingoGraphLookup(
+    collection,
+    { ...spec, restrictSearchWithMatch: canonicalFilter(spec.restrictSearchWithMatch) } as never,
+    options,
+  );
 };
 
 export const stages: Record<`$${string}`, Stage> = {

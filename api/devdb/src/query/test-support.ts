@@ -11,7 +11,10 @@ export function expectServerError(run: () => unknown, code: number, message?: st
   }
   expect(thrown).toBeInstanceOf(MongoServerError);
   const error = thrown as MongoServerError;
-  const expectedMessage = message === undefined ? {} : { message: typeof message === 'string' ? expect.stringContaining(message) : expect.stringMatching(message) };
+  const expectedMessage =
+    message === undefined
+      ? {}
+      : { message: typeof message === 'string' ? expect.stringContaining(message) : expect.stringMatching(message) };
   expect({ code: error.code, message: error.message }).toMatchObject({ code, ...expectedMessage });
   return error;
 }

@@ -47,13 +47,20 @@ const $push: UpdateOperator = {
     for (const key of Object.keys(arg)) if (!PUSH_MODIFIERS.has(key)) throw badValue(`Unrecognized clause in $push: ${key}`);
     const { $each, $slice, $position, $sort } = arg;
     if (!Array.isArray($each)) throw badValue(`The argument to $each in $push must be an array but it was of type: ${typeNameOf($each)}`);
-    if ($slice !== undefined && !isInteger($slice)) throw badValue(`The value for $slice must be an integer value but was given type: ${typeNameOf($slice)}`);
-    if ($position !== undefined && !isInteger($position)) throw badValue(`The value for $position must be an integer value, not of type: ${typeNameOf($position)}`);
+    if ($slice !== undefined && !isInteger($slice))
+      throw badValue(`The value for $slice must be an integer value but was given type: ${typeNameOf($slice)}`);
+    if ($position !== undefined && !isInteger($position))
+      throw badValue(`The value for $position must be an integer value, not of type: ${typeNameOf($position)}`);
     if ($sort !== undefined) checkPushSort($sort);
     return {
       items: $each,
       position: $position === undefined ? undefined : toNumber($position),
-      sort: $sort === undefined ? undefined : isPlainDocument($sort) ? (compileSort($sort) as PushSpec['sort']) : (a, b) => compareValues(a, b) * ($sort as number),
+      sort:
+        $sort === undefined
+          ? undefined
+          : isPlainDocument($sort)
+            ? (compileSort($sort) as PushSpec['sort'])
+            : (a, b) => compareValues(a, b) * ($sort as number),
       slice: $slice === undefined ? undefined : toNumber($slice),
     };
   },
@@ -61,7 +68,9 @@ const $push: UpdateOperator = {
     const spec = prepared as PushSpec;
     const slot = locate(doc, parts, true) as Slot;
     const current = arrayFor(slot, (value) =>
-      badValue(`The field '${lastName(parts)}' must be an array but is of type ${typeNameOf(value)} in document ${formatIdOf(env.original)}`),
+      badValue(
+        `The field '${lastName(parts)}' must be an array but is of type ${typeNameOf(value)} in document ${formatIdOf(env.original)}`,
+      ),
     );
     const array = current ? [...current] : [];
     const position = spec.position ?? array.length;
@@ -69,7 +78,8 @@ const $push: UpdateOperator = {
     array.splice(at, 0, ...spec.items.map(cloneValue));
     if (spec.sort) array.sort(spec.sort);
     let result = array;
-    if (spec.slice !== undefined) result = spec.slice >= 0 ? array.slice(0, spec.slice) : array.slice(Math.max(0, array.length + spec.slice));
+    if (spec.slice !== undefined)
+      result = spec.slice >= 0 ? array.slice(0, spec.slice) : array.slice(Math.max(0, array.length + spec.slice));
     write(slot, result);
   },
 };
@@ -78,7 +88,8 @@ const $addToSet: UpdateOperator = {
   prepare: (arg) => {
     if (!hasEach(arg)) return [arg];
     if (Object.keys(arg).length > 1) throw badValue(`Found unexpected fields after $each in $addToSet: ${formatValue(arg)}`);
-    if (!Array.isArray(arg.$each)) throw badValue(`The argument to $each in $addToSet must be an array but it was of type ${typeNameOf(arg.$each)}`);
+    if (!Array.isArray(arg.$each))
+      throw badValue(`The argument to $each in $addToSet must be an array but it was of type ${typeNameOf(arg.$each)}`);
     return arg.$each;
   },
   apply: (doc, parts, items) => {
@@ -100,7 +111,11 @@ const $addToSet: UpdateOperator = {
 };
 
 /** The array at a path for $pull/$pullAll/$pop: undefined when missing (a no-op). */
-function existingArray(doc: Document, parts: string[], error: (current: unknown) => MongoServerError): { slot: Slot; array: unknown[] } | undefined {
+function existingArray(
+  doc: Document,
+  parts: string[],
+  error: (current: unknown) => MongoServerError,
+): { slot: Slot; array: unknown[] } | undefined {
   const slot = locate(doc, parts, false);
   if (!slot) return undefined;
   const current = read(slot.container, slot.key);

@@ -14,7 +14,8 @@ import { isInteger, isLong, lastName, locate, read, type Slot, type UpdateOperat
  */
 
 function isNumeric(value: unknown): boolean {
-  if ((value as { _bsontype?: string } | null)?._bsontype === 'Decimal128') throw notSupported('Decimal128 in update arithmetic (store money as integer fen)');
+  if ((value as { _bsontype?: string } | null)?._bsontype === 'Decimal128')
+    throw notSupported('Decimal128 in update arithmetic (store money as integer fen)');
   return typeof value === 'number' || isLong(value);
 }
 
@@ -83,7 +84,9 @@ const $currentDate: UpdateOperator = {
   prepare: (arg, path) => {
     if (typeof arg === 'boolean') return arg;
     if (isPlainDocument(arg) && Object.keys(arg).length === 1 && (arg.$type === 'date' || arg.$type === 'timestamp')) return arg;
-    throw badValue(`${formatValue(arg)} is not valid type for $currentDate on '${path}'. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).`);
+    throw badValue(
+      `${formatValue(arg)} is not valid type for $currentDate on '${path}'. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).`,
+    );
   },
   apply: (doc, parts, arg, env) => {
     const timestamp = isPlainDocument(arg) && arg.$type === 'timestamp';
@@ -109,11 +112,19 @@ function bitwise(a: unknown, b: unknown, operation: string): unknown {
 const $bit: UpdateOperator = {
   prepare: (arg, path) => {
     if (!isPlainDocument(arg) || Object.keys(arg).length === 0) {
-      throw badValue(`The $bit modifier is not compatible with a ${typeNameOf(arg)}. You must pass in an embedded document: {$bit: {${path}: {and/or/xor: #}}`);
+      throw badValue(
+        `The $bit modifier is not compatible with a ${typeNameOf(arg)}. You must pass in an embedded document: {$bit: {${path}: {and/or/xor: #}}`,
+      );
     }
     for (const key of Object.keys(arg)) {
-      if (!BIT_OPERATIONS.has(key)) throw badValue(`The $bit modifier only supports 'and', 'or', and 'xor', not '${key}' which is an unknown operator: {${key}: ${formatValue(arg[key])}}`);
-      if (!isInteger(arg[key])) throw badValue(`The $bit modifier field must be an Integer(32/64 bit); a '${typeNameOf(arg[key])}' is not supported here: {${key}: ${formatValue(arg[key])}}`);
+      if (!BIT_OPERATIONS.has(key))
+        throw badValue(
+          `The $bit modifier only supports 'and', 'or', and 'xor', not '${key}' which is an unknown operator: {${key}: ${formatValue(arg[key])}}`,
+        );
+      if (!isInteger(arg[key]))
+        throw badValue(
+          `The $bit modifier field must be an Integer(32/64 bit); a '${typeNameOf(arg[key])}' is not supported here: {${key}: ${formatValue(arg[key])}}`,
+        );
     }
     return arg;
   },
@@ -149,7 +160,8 @@ export function applyRename(doc: Document, from: string[], to: string[]): void {
   let container: unknown = doc;
   for (let i = 0; i < from.length - 1; i++) {
     const next: unknown = (container as Document)[from[i]];
-    if (Array.isArray(next)) throw badValue(`The source field cannot be an array element, '${from.join('.')}' in doc with ${from[i]}: ${formatValue(next)}`);
+    if (Array.isArray(next))
+      throw badValue(`The source field cannot be an array element, '${from.join('.')}' in doc with ${from[i]}: ${formatValue(next)}`);
     if (!isPlainDocument(next)) return;
     container = next;
   }
@@ -159,7 +171,8 @@ export function applyRename(doc: Document, from: string[], to: string[]): void {
   let target: unknown = doc;
   for (let i = 0; i < to.length - 1 && isPlainDocument(target); i++) {
     target = target[to[i]];
-    if (Array.isArray(target)) throw badValue(`The destination field cannot be an array element, '${to.join('.')}' in doc with ${to[i]}: ${formatValue(target)}`);
+    if (Array.isArray(target))
+      throw badValue(`The destination field cannot be an array element, '${to.join('.')}' in doc with ${to[i]}: ${formatValue(target)}`);
   }
   const value = source[name];
   delete source[name];

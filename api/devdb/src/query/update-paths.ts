@@ -20,13 +20,19 @@ export function isPositionalPart(part: string): boolean {
 export function parseUpdatePath(path: string): string[] {
   if (path === '') throw new MongoServerError('EmptyFieldName', 'An empty update path is not valid.');
   const parts = path.split('.');
-  if (parts.includes('')) throw new MongoServerError('EmptyFieldName', `The update path '${path}' contains an empty field name, which is not allowed.`);
+  if (parts.includes(''))
+    throw new MongoServerError('EmptyFieldName', `The update path '${path}' contains an empty field name, which is not allowed.`);
   for (const part of parts) {
     if (part.startsWith('$[') && part.endsWith(']') && part !== '$[]' && !FILTER_IDENTIFIER.test(part)) {
-      throw badValue(`The array filter identifier in '${path}' must begin with a lowercase letter and contain only alphanumeric characters, found '${part}'`);
+      throw badValue(
+        `The array filter identifier in '${path}' must begin with a lowercase letter and contain only alphanumeric characters, found '${part}'`,
+      );
     }
     if (part.startsWith('$') && !isPositionalPart(part)) {
-      throw new MongoServerError('DollarPrefixedFieldName', `The dollar ($) prefixed field '${part}' in '${path}' is not valid for storage.`);
+      throw new MongoServerError(
+        'DollarPrefixedFieldName',
+        `The dollar ($) prefixed field '${part}' in '${path}' is not valid for storage.`,
+      );
     }
   }
   if (parts.filter((part) => part === '$').length > 1) throw badValue(`Too many positional (i.e. '$') elements found in path '${path}'`);
@@ -69,7 +75,8 @@ export class ArrayFilters {
     for (const spec of specs) {
       if (!isPlainDocument(spec)) throw new MongoServerError('FailedToParse', 'Each array filter must be an object');
       const identifier = filterIdentifier(spec);
-      if (this.filters.has(identifier)) throw new MongoServerError('FailedToParse', `Found multiple array filters with the same top-level field name ${identifier}`);
+      if (this.filters.has(identifier))
+        throw new MongoServerError('FailedToParse', `Found multiple array filters with the same top-level field name ${identifier}`);
       const matches = compileFilter(spec);
       this.filters.set(identifier, (element) => matches({ [identifier]: element }));
     }
@@ -92,7 +99,10 @@ export class ArrayFilters {
     }
     for (const identifier of this.filters.keys()) {
       if (!this.used.has(identifier)) {
-        throw new MongoServerError('FailedToParse', `The array filter for identifier '${identifier}' was not used in the update ${formatValue(update)}`);
+        throw new MongoServerError(
+          'FailedToParse',
+          `The array filter for identifier '${identifier}' was not used in the update ${formatValue(update)}`,
+        );
       }
     }
   }
@@ -111,10 +121,14 @@ function filterIdentifier(spec: Document): string {
     }
   };
   collect(spec);
-  if (names.size === 0) throw new MongoServerError('FailedToParse', 'Cannot use an expression without a top-level field name in arrayFilters');
+  if (names.size === 0)
+    throw new MongoServerError('FailedToParse', 'Cannot use an expression without a top-level field name in arrayFilters');
   if (names.size > 1) {
     const [first, second] = names;
-    throw new MongoServerError('FailedToParse', `Error parsing array filter :: caused by :: Expected a single top-level field name, found '${first}' and '${second}'`);
+    throw new MongoServerError(
+      'FailedToParse',
+      `Error parsing array filter :: caused by :: Expected a single top-level field name, found '${first}' and '${second}'`,
+    );
   }
   return [...names][0];
 }
@@ -151,7 +165,8 @@ export function expandPositional(doc: Document, parts: readonly string[], resolv
       return;
     }
     if (value === undefined) throw badValue(`The path '${prefix.join('.')}' must exist in the document in order to apply array updates.`);
-    if (!Array.isArray(value)) throw badValue(`Cannot apply array updates to non-array element ${prefix[prefix.length - 1]}: ${formatValue(value)}`);
+    if (!Array.isArray(value))
+      throw badValue(`Cannot apply array updates to non-array element ${prefix[prefix.length - 1]}: ${formatValue(value)}`);
     const test = part === '$[]' ? undefined : resolver.arrayFilters.test(part.slice(2, -1), parts.join('.'));
     value.forEach((element, index) => {
       if (!test || test(element)) walk(element, i + 1, [...prefix, String(index)]);

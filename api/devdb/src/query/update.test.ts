@@ -70,13 +70,19 @@ describe('applyUpdate: array operators', () => {
     expect(update({ _id: 1, a: [1] }, { $push: { a: 2, b: [3] } })).toEqual({ _id: 1, a: [1, 2], b: [[3]] });
     expect(update({ _id: 1, a: [1, 4] }, { $push: { a: { $each: [2, 3], $position: 1 } } }).a).toEqual([1, 2, 3, 4]);
     expect(update({ _id: 1, a: [5, 1] }, { $push: { a: { $each: [3], $sort: -1, $slice: 2 } } }).a).toEqual([5, 3]);
-    expect(update({ _id: 1, a: [{ n: 2 }, { n: 9 }] }, { $push: { a: { $each: [{ n: 5 }], $sort: { n: 1 }, $slice: -2 } } }).a).toEqual([{ n: 5 }, { n: 9 }]);
+    expect(update({ _id: 1, a: [{ n: 2 }, { n: 9 }] }, { $push: { a: { $each: [{ n: 5 }], $sort: { n: 1 }, $slice: -2 } } }).a).toEqual([
+      { n: 5 },
+      { n: 9 },
+    ]);
     expect(update({ _id: 1, a: [1, 2, 3] }, { $push: { a: { $each: [9], $position: -1 } } }).a).toEqual([1, 2, 9, 3]);
   });
 
   it('$addToSet adds only values not already present, by MongoDB equality', () => {
     const hex = '65a1b2c3d4e5f60718293a4b';
-    const result = update({ _id: 1, ids: [new ObjectId(hex)], n: [1] }, { $addToSet: { ids: new ObjectId(hex), n: { $each: [1.0, 2, 2, { a: 1 }] } } });
+    const result = update(
+      { _id: 1, ids: [new ObjectId(hex)], n: [1] },
+      { $addToSet: { ids: new ObjectId(hex), n: { $each: [1.0, 2, 2, { a: 1 }] } } },
+    );
     expect(result.ids).toHaveLength(1);
     expect(result.n).toEqual([1, 2, { a: 1 }]);
   });
@@ -95,7 +101,14 @@ describe('applyUpdate: array operators', () => {
 });
 
 describe('applyUpdate: positional updates', () => {
-  const student = { _id: 1, grades: [{ grade: 80, mean: 75 }, { grade: 85, mean: 90 }, { grade: 85, mean: 85 }] };
+  const student = {
+    _id: 1,
+    grades: [
+      { grade: 80, mean: 75 },
+      { grade: 85, mean: 90 },
+      { grade: 85, mean: 85 },
+    ],
+  };
 
   it('$ updates the first element the query matched', () => {
     const result = update(student, { $set: { 'grades.$.mean': 100 } }, { query: { _id: 1, 'grades.grade': 85 } });
@@ -107,12 +120,20 @@ describe('applyUpdate: positional updates', () => {
   });
 
   it('$ without a matching query condition is an error', () => {
-    expectServerError(() => update(student, { $set: { 'grades.$.mean': 1 } }, { query: { _id: 1 } }), 2, 'The positional operator did not find the match needed from the query.');
+    expectServerError(
+      () => update(student, { $set: { 'grades.$.mean': 1 } }, { query: { _id: 1 } }),
+      2,
+      'The positional operator did not find the match needed from the query.',
+    );
   });
 
   it('$[] updates every element and $[id] the elements arrayFilters select', () => {
     expect(update(student, { $inc: { 'grades.$[].grade': 1 } }).grades.map((g: Document) => g.grade)).toEqual([81, 86, 86]);
-    const filtered = update(student, { $set: { 'grades.$[g].mean': 0 } }, { arrayFilters: [{ 'g.grade': { $gte: 85 }, 'g.mean': { $gt: 85 } }] });
+    const filtered = update(
+      student,
+      { $set: { 'grades.$[g].mean': 0 } },
+      { arrayFilters: [{ 'g.grade': { $gte: 85 }, 'g.mean': { $gt: 85 } }] },
+    );
     expect(filtered.grades.map((g: Document) => g.mean)).toEqual([75, 0, 85]);
     const nested = update(
       { _id: 1, orders: [{ items: [{ q: 1 }, { q: 5 }] }, { items: [{ q: 7 }] }] },
@@ -125,9 +146,21 @@ describe('applyUpdate: positional updates', () => {
 
   it('rejects missing, unused and malformed array filters', () => {
     expectServerError(() => update(student, { $set: { 'grades.$[g].mean': 0 } }), 2, "No array filter found for identifier 'g'");
-    expectServerError(() => update(student, { $set: { a: 1 } }, { arrayFilters: [{ x: 1 }] }), 9, "The array filter for identifier 'x' was not used");
-    expectServerError(() => update(student, { $set: { 'grades.$[g].mean': 0 } }, { arrayFilters: [{ g: 1, h: 2 }] }), 9, 'Expected a single top-level field name');
-    expectServerError(() => update({ _id: 1 }, { $set: { 'a.$[].b': 1 } }), 2, "The path 'a' must exist in the document in order to apply array updates.");
+    expectServerError(
+      () => update(student, { $set: { a: 1 } }, { arrayFilters: [{ x: 1 }] }),
+      9,
+      "The array filter for identifier 'x' was not used",
+    );
+    expectServerError(
+      () => update(student, { $set: { 'grades.$[g].mean': 0 } }, { arrayFilters: [{ g: 1, h: 2 }] }),
+      9,
+      'Expected a single top-level field name',
+    );
+    expectServerError(
+      () => update({ _id: 1 }, { $set: { 'a.$[].b': 1 } }),
+      2,
+      "The path 'a' must exist in the document in order to apply array updates.",
+    );
   });
 });
 
@@ -137,7 +170,11 @@ describe('applyUpdate: replacement and pipeline updates', () => {
     expect(result).toEqual({ _id: 7, b: 2 });
     expect(Object.keys(result)).toEqual(['_id', 'b']);
     expect(update({ _id: 7, a: 1 }, {})).toEqual({ _id: 7 });
-    expectServerError(() => update({ _id: 7 }, { _id: 8, a: 1 }), 66, "the (immutable) field '_id' was found to have been altered to _id: 8");
+    expectServerError(
+      () => update({ _id: 7 }, { _id: 8, a: 1 }),
+      66,
+      "the (immutable) field '_id' was found to have been altered to _id: 8",
+    );
     expectServerError(() => update({ _id: 7 }, { a: 1, $set: { b: 1 } }), 52, "The dollar ($) prefixed field '$set'");
   });
 
@@ -174,7 +211,11 @@ describe('applyUpdate: modified flag and immutability', () => {
 
   it('allows setting _id to an equal value but not changing it', () => {
     expect(applyUpdate({ _id: 1, a: 1 }, { $set: { _id: 1 } }, UPDATE).modified).toBe(false);
-    expectServerError(() => update({ _id: 1 }, { $set: { _id: 2 } }), 66, "Performing an update on the path '_id' would modify the immutable field '_id'");
+    expectServerError(
+      () => update({ _id: 1 }, { $set: { _id: 2 } }),
+      66,
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
     expectServerError(() => update({ _id: 1 }, { $unset: { _id: 1 } }), 66);
   });
 });
@@ -187,8 +228,16 @@ describe('applyUpdate: errors', () => {
   });
 
   it('rejects two operators on the same or overlapping paths', () => {
-    expectServerError(() => update({ _id: 1 }, { $set: { a: 1 }, $inc: { a: 1 } }), 40, "Updating the path 'a' would create a conflict at 'a'");
-    expectServerError(() => update({ _id: 1 }, { $set: { 'a.b': 1 }, $unset: { a: 1 } }), 40, "Updating the path 'a.b' would create a conflict at 'a'");
+    expectServerError(
+      () => update({ _id: 1 }, { $set: { a: 1 }, $inc: { a: 1 } }),
+      40,
+      "Updating the path 'a' would create a conflict at 'a'",
+    );
+    expectServerError(
+      () => update({ _id: 1 }, { $set: { 'a.b': 1 }, $unset: { a: 1 } }),
+      40,
+      "Updating the path 'a.b' would create a conflict at 'a'",
+    );
     expectServerError(() => update({ _id: 1 }, { $set: { a: 1 }, $setOnInsert: { a: 2 } }), 40);
   });
 
@@ -203,7 +252,11 @@ describe('applyUpdate: errors', () => {
   });
 
   it('reports array operators on non-arrays', () => {
-    expectServerError(() => update({ _id: 1, a: 'x' }, { $push: { a: 1 } }), 2, "The field 'a' must be an array but is of type string in document {_id: 1}");
+    expectServerError(
+      () => update({ _id: 1, a: 'x' }, { $push: { a: 1 } }),
+      2,
+      "The field 'a' must be an array but is of type string in document {_id: 1}",
+    );
     expectServerError(() => update({ _id: 1, a: 'x' }, { $addToSet: { a: 1 } }), 2, 'Cannot apply $addToSet to non-array field');
     expectServerError(() => update({ _id: 1, a: 'x' }, { $pull: { a: 1 } }), 2, 'Cannot apply $pull to a non-array value');
     expectServerError(() => update({ _id: 1, a: 'x' }, { $pop: { a: 1 } }), 14, "Path 'a' contains an element of non-array type 'string'");

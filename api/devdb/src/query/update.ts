@@ -37,7 +37,10 @@ export function applyUpdate(doc: Document, update: Document | Document[], option
 }
 
 function idAlteredError(newId: unknown): MongoServerError {
-  return new MongoServerError('ImmutableField', `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(newId)}`);
+  return new MongoServerError(
+    'ImmutableField',
+    `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${formatValue(newId)}`,
+  );
 }
 
 /** A replacement keeps the original `_id` (first) and may only repeat it. */
@@ -78,7 +81,10 @@ interface UpdateEntry {
 }
 
 const UNKNOWN_MODIFIER = (name: string) =>
-  new MongoServerError('FailedToParse', `Unknown modifier: ${name}. Expected a valid update modifier or pipeline-style update specified as an array`);
+  new MongoServerError(
+    'FailedToParse',
+    `Unknown modifier: ${name}. Expected a valid update modifier or pipeline-style update specified as an array`,
+  );
 
 function parseOperators(update: Document): UpdateEntry[] {
   const entries: UpdateEntry[] = [];

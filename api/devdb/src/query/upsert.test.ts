@@ -23,7 +23,17 @@ describe('upsertSeed', () => {
   });
 
   it('skips ranges, multi-value $in, regexes and other operators', () => {
-    expect(upsertSeed({ a: { $gt: 1 }, b: { $in: [1, 2] }, c: /x/, d: { $exists: true }, e: { $in: [/x/] }, $or: [{ f: 1 }, { g: 2 }], $expr: { $eq: [1, 1] } })).toEqual({});
+    expect(
+      upsertSeed({
+        a: { $gt: 1 },
+        b: { $in: [1, 2] },
+        c: /x/,
+        d: { $exists: true },
+        e: { $in: [/x/] },
+        $or: [{ f: 1 }, { g: 2 }],
+        $expr: { $eq: [1, 1] },
+      }),
+    ).toEqual({});
   });
 
   it('seeds from $and clauses and from a one-clause $or', () => {
@@ -36,12 +46,20 @@ describe('upsertSeed', () => {
 
   it('rejects a path matched twice or together with a path inside it', () => {
     expectServerError(() => upsertSeed({ a: 1, $and: [{ a: 2 }] }), 54, "cannot infer query fields to set, path 'a' is matched twice");
-    expectServerError(() => upsertSeed({ a: { x: 1 }, 'a.y': 2 }), 54, "cannot infer query fields to set, both paths 'a' and 'a.y' are matched");
+    expectServerError(
+      () => upsertSeed({ a: { x: 1 }, 'a.y': 2 }),
+      54,
+      "cannot infer query fields to set, both paths 'a' and 'a.y' are matched",
+    );
   });
 
   it('is the base the upsert update is applied to, with $setOnInsert', () => {
     const seed = upsertSeed({ email: 'a@b.c', 'profile.tier': 'gold' });
-    const { doc } = applyUpdate(seed, { $set: { 'profile.name': 'A' }, $setOnInsert: { createdAt: 1 }, $inc: { visits: 1 } }, { isUpsertInsert: true });
+    const { doc } = applyUpdate(
+      seed,
+      { $set: { 'profile.name': 'A' }, $setOnInsert: { createdAt: 1 }, $inc: { visits: 1 } },
+      { isUpsertInsert: true },
+    );
     expect(doc).toEqual({ email: 'a@b.c', profile: { tier: 'gold', name: 'A' }, createdAt: 1, visits: 1 });
   });
 });

@@ -122,7 +122,8 @@ export class Collection {
     key: string,
     doc: Document,
     ignore: (docKey: string) => boolean,
-    clash: (index: Index, holder: string, values: unknown[]) => MongoServerError = (index, _holder, values) => index.duplicateKeyError(this.ns, values),
+    clash: (index: Index, holder: string, values: unknown[]) => MongoServerError = (index, _holder, values) =>
+      index.duplicateKeyError(this.ns, values),
   ): IndexKeys {
     const result: IndexKeys = new Map();
     for (const index of this.indexes.values()) {
@@ -135,10 +136,14 @@ export class Collection {
   }
 
   duplicateIdError(id: unknown): MongoServerError {
-    return new MongoServerError('DuplicateKey', `E11000 duplicate key error collection: ${this.ns} index: _id_ dup key: { _id: ${formatValue(id)} }`, {
-      keyPattern: { _id: 1 },
-      keyValue: { _id: id },
-    });
+    return new MongoServerError(
+      'DuplicateKey',
+      `E11000 duplicate key error collection: ${this.ns} index: _id_ dup key: { _id: ${formatValue(id)} }`,
+      {
+        keyPattern: { _id: 1 },
+        keyValue: { _id: id },
+      },
+    );
   }
 
   /**

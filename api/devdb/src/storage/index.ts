@@ -35,7 +35,10 @@ export function validateIndexSpec(raw: unknown): IndexSpec {
       throw notSupported(`'${String(direction)}' indexes`);
     }
     if (direction !== 1 && direction !== -1 && direction !== 'hashed') {
-      throw new MongoServerError('CannotCreateIndex', `Values in the index key pattern can only be 1, -1 or "hashed"; got ${field}: ${String(direction)}`);
+      throw new MongoServerError(
+        'CannotCreateIndex',
+        `Values in the index key pattern can only be 1, -1 or "hashed"; got ${field}: ${String(direction)}`,
+      );
     }
   }
   for (const option of Object.keys(raw)) {
@@ -107,10 +110,7 @@ export class Index {
     if (this.spec.sparse && this.paths.every((path) => isMissing(doc, path))) return [];
     const multikeyFields = this.fields.filter((_, i) => perField[i].sawArray);
     if (multikeyFields.length > 1) {
-      throw new MongoServerError(
-        'CannotIndexParallelArrays',
-        `cannot index parallel arrays [${multikeyFields[1]}] [${multikeyFields[0]}]`,
-      );
+      throw new MongoServerError('CannotIndexParallelArrays', `cannot index parallel arrays [${multikeyFields[1]}] [${multikeyFields[0]}]`);
     }
     let combos: unknown[][] = [[]];
     for (const { values } of perField) {
@@ -128,7 +128,10 @@ export class Index {
   }
 
   /** The first document key (other than `docKey`) holding any of these index keys, if unique. */
-  findConflict(keys: Array<{ key: string; values: unknown[] }>, ignore: (docKey: string) => boolean): { docKey: string; values: unknown[] } | null {
+  findConflict(
+    keys: Array<{ key: string; values: unknown[] }>,
+    ignore: (docKey: string) => boolean,
+  ): { docKey: string; values: unknown[] } | null {
     if (!this.unique) return null;
     for (const { key, values } of keys) {
       const holders = this.entries.get(key);

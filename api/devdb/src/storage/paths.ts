@@ -8,7 +8,11 @@ import { isPlainDocument } from '../values/bson-values.ts';
  * With `missing: 'skip'` unreached paths contribute nothing (what `distinct` wants).
  * `sawArray` tells the caller the path was multikey (compound indexes allow one such path).
  */
-export function indexValuesAtPath(doc: Document, path: string[], missing: 'null' | 'skip' = 'null'): { values: unknown[]; sawArray: boolean } {
+export function indexValuesAtPath(
+  doc: Document,
+  path: string[],
+  missing: 'null' | 'skip' = 'null',
+): { values: unknown[]; sawArray: boolean } {
   const values: unknown[] = [];
   let sawArray = false;
   const walk = (value: unknown, depth: number): void => {

@@ -1,6 +1,6 @@
 import { Long, ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
-import { MongoServerError } from '../errors.ts';
+import { type MongoServerError } from '../errors.ts';
 import { CommittedAccess } from './access.ts';
 import { documentKey } from './collection.ts';
 import { Engine } from './engine.ts';

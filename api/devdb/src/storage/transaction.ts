@@ -205,7 +205,8 @@ export class Transaction {
       (index, holder, values) => {
         const head = coll.records.get(holder);
         const lockedByOther = coll.lockedBy.has(holder) && coll.lockedBy.get(holder) !== this;
-        if ((head && head.ts > this.snapshotTs) || lockedByOther) return writeConflict(`a unique key in ${coll.ns} was written concurrently`);
+        if ((head && head.ts > this.snapshotTs) || lockedByOther)
+          return writeConflict(`a unique key in ${coll.ns} was written concurrently`);
         return index.duplicateKeyError(coll.ns, values);
       },
     );

@@ -10,7 +10,9 @@ describe('sweepExpiredDocuments', () => {
     const engine = new Engine();
     const access = new CommittedAccess(engine);
     const orders = access.collectionForWrite('shop', 'orders');
-    orders.addIndex(validateIndexSpec({ key: { createdAt: 1 }, name: 'ttl', expireAfterSeconds: 60, partialFilterExpression: { status: 'pending' } }));
+    orders.addIndex(
+      validateIndexSpec({ key: { createdAt: 1 }, name: 'ttl', expireAfterSeconds: 60, partialFilterExpression: { status: 'pending' } }),
+    );
     const now = Date.parse('2026-11-23T12:00:00Z');
     const old = new Date(now - 120_000);
     access.put(orders, documentKey(1), { _id: 1, status: 'pending', createdAt: old });

@@ -15,7 +15,10 @@ export async function sweepExpiredDocuments(engine: Engine, now = Date.now()): P
         if (seconds === undefined || index.fields.length !== 1) continue;
         for (const [key, doc] of [...coll.liveEntries()]) {
           // The index's own keys: documents outside a partial or sparse TTL index never expire.
-          const dates = index.keysOf(doc).flatMap(({ values }) => values).filter((value): value is Date => value instanceof Date);
+          const dates = index
+            .keysOf(doc)
+            .flatMap(({ values }) => values)
+            .filter((value): value is Date => value instanceof Date);
           if (dates.length === 0) continue;
           const earliest = Math.min(...dates.map((date) => date.getTime()));
           if (earliest + seconds * 1000 <= now && coll.current(key)) {

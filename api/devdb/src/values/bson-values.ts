@@ -351,7 +351,13 @@ export function indexKeyOf(value: unknown): string {
       return 'M';
     default: {
       const doc = value as Document;
-      return '{' + Object.keys(doc).map((k) => JSON.stringify(k) + ':' + indexKeyOf(doc[k])).join(',') + '}';
+      return (
+        '{' +
+        Object.keys(doc)
+          .map((k) => JSON.stringify(k) + ':' + indexKeyOf(doc[k]))
+          .join(',') +
+        '}'
+      );
     }
   }
 }

@@ -162,9 +162,7 @@ describe('serveConnection', () => {
       throw new Error('boom');
     });
     const client = await connectRaw(port);
-    client.socket.write(
-      Buffer.concat([1, 2].map((requestId) => encodeMsg({ requestId, responseTo: 0, body: { ping: 1 } }))),
-    );
+    client.socket.write(Buffer.concat([1, 2].map((requestId) => encodeMsg({ requestId, responseTo: 0, body: { ping: 1 } }))));
     await waitForClose(client.socket);
     expect(handled).toEqual([1]);
     expect(client.replies).toHaveLength(0);

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MessageFramer } from './framing.ts';
 import { commandOf, decodeMessage, encodeMsg, MAX_MESSAGE_SIZE, WireProtocolError, type OpMsg } from './messages.ts';
 
-const message = (requestId: number, body: object = { ping: 1, requestId }): Buffer =>
-  encodeMsg({ requestId, responseTo: 0, body });
+const message = (requestId: number, body: object = { ping: 1, requestId }): Buffer => encodeMsg({ requestId, responseTo: 0, body });
 
 const requestIds = (frames: Buffer[]): number[] => frames.map((frame) => decodeMessage(frame).requestId);
 

@@ -120,11 +120,7 @@ describe('encodeMsg / decodeMessage', () => {
 
   it('decodes kind-1 sequences, in any position relative to the body', () => {
     const msg = decodeMsg(
-      opMsg([
-        sequenceSection('documents', [{ a: 1 }, { a: 2 }]),
-        bodySection({ insert: 'c', $db: 'test' }),
-        sequenceSection('empty', []),
-      ]),
+      opMsg([sequenceSection('documents', [{ a: 1 }, { a: 2 }]), bodySection({ insert: 'c', $db: 'test' }), sequenceSection('empty', [])]),
     );
     expect(msg.body).toEqual({ insert: 'c', $db: 'test' });
     expect(msg.sequences.get('documents')).toEqual([{ a: 1 }, { a: 2 }]);
@@ -271,7 +267,11 @@ describe('malformed messages', () => {
       /not valid BSON/,
     ],
     ['a section kind byte with nothing after it', () => opMsg([body, Buffer.from([1])]), /document sequence size needs/],
-    ['a sequence size overrunning the message', () => opMsg([body, sequenceSection('documents', [{ a: 1 }], 10)]), /document sequence of \d+ bytes needs/],
+    [
+      'a sequence size overrunning the message',
+      () => opMsg([body, sequenceSection('documents', [{ a: 1 }], 10)]),
+      /document sequence of \d+ bytes needs/,
+    ],
     ['a sequence size below 5', () => opMsg([body, Buffer.from([1, 4, 0, 0, 0])]), /invalid size 4/],
     ['a negative sequence size', () => opMsg([body, Buffer.from([1, 0xff, 0xff, 0xff, 0xff])]), /invalid size -1/],
     [
@@ -289,9 +289,21 @@ describe('malformed messages', () => {
       () => opMsg([body, Buffer.concat([Buffer.from([1]), int32(6), Buffer.from([0xff, 0])])]),
       /not valid UTF-8/,
     ],
-    ['two sequences with the same identifier', () => opMsg([body, sequenceSection('d', []), sequenceSection('d', [])]), /two document sequences named "d"/],
-    ['an OP_QUERY cut inside its collection name', () => withHeader(Buffer.concat([int32(0), Buffer.from('admin')]), OpCode.Query), /fullCollectionName/],
-    ['an OP_QUERY without a query document', () => withHeader(Buffer.concat([int32(0), cstring('a.$cmd'), int32(0), int32(-1)]), OpCode.Query), /OP_QUERY query needs/],
+    [
+      'two sequences with the same identifier',
+      () => opMsg([body, sequenceSection('d', []), sequenceSection('d', [])]),
+      /two document sequences named "d"/,
+    ],
+    [
+      'an OP_QUERY cut inside its collection name',
+      () => withHeader(Buffer.concat([int32(0), Buffer.from('admin')]), OpCode.Query),
+      /fullCollectionName/,
+    ],
+    [
+      'an OP_QUERY without a query document',
+      () => withHeader(Buffer.concat([int32(0), cstring('a.$cmd'), int32(0), int32(-1)]), OpCode.Query),
+      /OP_QUERY query needs/,
+    ],
     [
       'an OP_QUERY with trailing bytes',
       () => {
