@@ -1,30 +1,11 @@
-import type { Locator, Page } from 'playwright-core';
-import type { HealthReply } from '@mall/shared';
-
-export interface Step {
-  name: string;
-  /** File name of the screenshot taken after the step (also after a failure, with "-failed"). */
-  screenshot: string;
-  run(): Promise<void>;
-}
-
-export interface JourneySetup {
-  page: Page;
-  /** e.g. http://127.0.0.1:41234 */
-  baseUrl: string;
-  owner: { username: string; password: string };
-  health: HealthReply;
-}
+import type { Page } from 'playwright-core';
+import { visible, type JourneySetup, type Step } from './journey.ts';
 
 const SIGN_IN_BUTTON = /登\s*录/;
 
 /** The dashboard is the console's root: the router writes it as /admin, the server answers /admin/ too. */
 function dashboardUrl(baseUrl: string): RegExp {
   return new RegExp(`^${baseUrl.replaceAll('.', '\\.')}/admin/?$`);
-}
-
-async function visible(locator: Locator): Promise<void> {
-  await locator.first().waitFor({ state: 'visible' });
 }
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
@@ -43,7 +24,7 @@ export function adminJourney({ page, baseUrl, owner, health }: JourneySetup): St
   return [
     {
       name: '/admin/ opens the sign-in page',
-      screenshot: '01-sign-in-page.png',
+      screenshot: 'admin-01-sign-in-page.png',
       async run() {
         await page.goto(`${baseUrl}/admin/`);
         await page.waitForURL(`${baseUrl}/admin/login`);
@@ -53,7 +34,7 @@ export function adminJourney({ page, baseUrl, owner, health }: JourneySetup): St
     },
     {
       name: 'a wrong password shows the Chinese error',
-      screenshot: '02-wrong-password.png',
+      screenshot: 'admin-02-wrong-password.png',
       async run() {
         await signIn(page, owner.username, 'not-the-password');
         await visible(page.getByRole('alert').filter({ hasText: '用户名或密码错误' }));
@@ -61,7 +42,7 @@ export function adminJourney({ page, baseUrl, owner, health }: JourneySetup): St
     },
     {
       name: 'the right password opens the dashboard with the API health and the owner',
-      screenshot: '03-dashboard.png',
+      screenshot: 'admin-03-dashboard.png',
       async run() {
         await signIn(page, owner.username, owner.password);
         await page.waitForURL(dashboardUrl(baseUrl));
@@ -75,7 +56,7 @@ export function adminJourney({ page, baseUrl, owner, health }: JourneySetup): St
     },
     {
       name: 'the owner creates an operator and sees it listed',
-      screenshot: '04-operator-created.png',
+      screenshot: 'admin-04-operator-created.png',
       async run() {
         await page.getByRole('menuitem', { name: '员工与角色' }).click();
         await page.waitForURL(`${baseUrl}/admin/staff`);
@@ -92,7 +73,7 @@ export function adminJourney({ page, baseUrl, owner, health }: JourneySetup): St
     },
     {
       name: 'signing out returns to the sign-in page and ends the session',
-      screenshot: '05-signed-out.png',
+      screenshot: 'admin-05-signed-out.png',
       async run() {
         await page.getByRole('button', { name: '退出登录' }).click();
         await page.waitForURL(`${baseUrl}/admin/login`);
@@ -103,7 +84,7 @@ export function adminJourney({ page, baseUrl, owner, health }: JourneySetup): St
     },
     {
       name: 'the new operator signs in and sees the staff list without the create form',
-      screenshot: '06-operator-staff.png',
+      screenshot: 'admin-06-operator-staff.png',
       async run() {
         await signIn(page, operator.username, operator.password);
         await page.waitForURL(`${baseUrl}/admin/staff`);

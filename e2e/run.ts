@@ -1,6 +1,7 @@
 /**
- * `npm run e2e`: builds the admin console if needed, starts the API on a free port with a fresh data
- * directory and a known owner, drives the console in Debian's Chromium (admin-journey.ts), saves a
+ * `npm run e2e`: builds the admin console and the H5 storefront if needed, starts the API on a free port
+ * with a fresh data directory and a known owner, drives the storefront (storefront-journey.ts) and the
+ * console (admin-journey.ts) in Debian's Chromium, saves a
  * screenshot per step in e2e/screenshots/, and always stops the browser and the API (whose shutdown
  * stops its devdb). Exits non-zero when a step fails; the last line is "N passed, N failed".
  */
@@ -10,11 +11,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { healthReplySchema, type HealthReply } from '@mall/shared';
-import { ensureAdminBuilt } from '../scripts/admin-build.ts';
+import { ensureFrontEndsBuilt } from '../scripts/front-end-builds.ts';
 import { spawnApi, type ApiProcess } from '../scripts/api-process.ts';
 import { adminJourney } from './admin-journey.ts';
+import { storefrontJourney } from './storefront-journey.ts';
 import { launchChromium } from './chromium.ts';
 
 const SCREENSHOTS_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -89,7 +91,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function main(): Promise<number> {
-  await ensureAdminBuilt();
+  await ensureFrontEndsBuilt();
   await rm(SCREENSHOTS_DIR, { recursive: true, force: true });
   await mkdir(SCREENSHOTS_DIR, { recursive: true });
 
@@ -121,17 +123,31 @@ async function main(): Promise<number> {
   const launched = await launchChromium();
   browser = launched.context;
   temporaryDirs.push(launched.profileDir);
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  page.on('pageerror', (error) => pageProblems.push(`uncaught in the page: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && message.text().includes('Content Security Policy')) pageProblems.push(`CSP: ${message.text()}`);
-  });
-  process.stdout.write(`e2e: the admin console at ${baseUrl}/admin/ in Chromium ${browser.browser()?.version() ?? ''}\n`);
+  const context = browser;
+  /** A page whose uncaught errors and CSP refusals fail the run. */
+  async function watchedPage(viewport?: { width: number; height: number }): Promise<Page> {
+    const page = await context.newPage();
+    if (viewport) await page.setViewportSize(viewport);
+    page.on('pageerror', (error) => pageProblems.push(`uncaught in the page: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy')) pageProblems.push(`CSP: ${message.text()}`);
+    });
+    return page;
+  }
+  // The storefront on a phone-sized screen (an iPhone 12–14's CSS pixels), the console on a laptop's.
+  const shopperPage = await watchedPage({ width: 390, height: 844 });
+  const staffPage = await watchedPage();
+  process.stdout.write(
+    `e2e: the storefront at ${baseUrl}/shop/ and the console at ${baseUrl}/admin/ in Chromium ${browser.browser()?.version() ?? ''}\n`,
+  );
 
-  const steps = adminJourney({ page, baseUrl, owner, health });
+  const steps = [
+    ...storefrontJourney({ page: shopperPage, baseUrl, owner, health }).map((step) => ({ step, page: shopperPage })),
+    ...adminJourney({ page: staffPage, baseUrl, owner, health }).map((step) => ({ step, page: staffPage })),
+  ];
   let passed = 0;
   let failed = 0;
-  for (const [index, step] of steps.entries()) {
+  for (const [index, { step, page }] of steps.entries()) {
     const started = performance.now();
     try {
       await step.run();
@@ -151,7 +167,7 @@ async function main(): Promise<number> {
       process.stdout.write(
         `  ✗ ${step.name} → e2e/screenshots/${screenshot}\n${String((error as Error).message ?? error).replace(/^/gm, '      ')}\n`,
       );
-      for (const skipped of steps.slice(index + 1)) process.stdout.write(`  - not run: ${skipped.name}\n`);
+      for (const { step: skipped } of steps.slice(index + 1)) process.stdout.write(`  - not run: ${skipped.name}\n`);
       process.stdout.write(`  last API log lines:\n${apiLog.map((line) => `      ${line}`).join('\n')}\n`);
       break;
     }

@@ -1,16 +1,17 @@
 /**
- * `npm start`: builds the admin console when admin/dist is missing or stale, runs the API (which serves
- * the console at /admin/ and starts its embedded database), and says where everything is. Ctrl-C stops
+ * `npm start`: builds the admin console and the H5 storefront when their builds are missing or stale, runs
+ * the API (which serves them at /admin/ and /shop/ and starts its embedded database), and says where
+ * everything is. Ctrl-C stops
  * the API, which stops its database, then this script exits with the API's exit code.
  *
  * The API's JSON log lines pass through on stdout unchanged; the summary goes to stderr, so stdout stays
  * machine-readable.
  */
-import { ensureAdminBuilt } from './admin-build.ts';
+import { ensureFrontEndsBuilt } from './front-end-builds.ts';
 import { spawnApi } from './api-process.ts';
 
 try {
-  await ensureAdminBuilt();
+  await ensureFrontEndsBuilt();
 } catch (error) {
   process.stderr.write(`npm start: ${(error as Error).message}\n`);
   process.exit(1);
@@ -26,12 +27,13 @@ const api = spawnApi(process.env, ({ text, entry }) => {
     ownerLogin = `"${String(entry.username)}" with password "${entry.password}" (shown on this first start only)`;
   else if (entry.msg === 'created the owner account from OWNER_USERNAME') ownerLogin = `"${String(entry.username)}" with OWNER_PASSWORD`;
   if (entry.msg.startsWith('API listening')) {
-    const adminUrl = typeof entry.adminUrl === 'string' ? entry.adminUrl : 'not built';
+    const urlOf = (key: string) => (typeof entry[key] === 'string' ? entry[key] : 'not built');
     process.stderr.write(
       [
         '',
         'Guide mall is running (Ctrl-C stops it):',
-        `  admin console  ${adminUrl}`,
+        `  H5 storefront  ${urlOf('storefrontUrl')}`,
+        `  admin console  ${urlOf('adminUrl')}`,
         `  API            ${String(entry.url)} (docs at ${String(entry.url)}/api/docs)`,
         `  sign in as     ${ownerLogin}`,
         '',

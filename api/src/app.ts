@@ -12,14 +12,14 @@ import { createStaffAuth } from './staff/auth.ts';
 import { staffModels } from './staff/models.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { systemRoutes } from './system/routes.ts';
-import { serveAdminConsole } from './web/admin-console.ts';
+import { redirectRootToBuiltApp, serveBuiltApp, type BuiltApp } from './web/built-app.ts';
 
 export interface AppDependencies {
   config: Config;
   db: Database;
   logger: Logger;
-  /** The built admin console to serve at /admin/ (see web/admin-console.ts); none when omitted. */
-  adminDistDir?: string;
+  /** Built front ends to serve under their mount paths (see web/built-app.ts), `/` going to the first built one. */
+  builtApps?: readonly BuiltApp[];
 }
 
 /** Every route of the API, in one registry (the router and the OpenAPI document are built from it). */
@@ -32,7 +32,7 @@ export function apiRoutes({ config, db }: Pick<AppDependencies, 'config' | 'db'>
 }
 
 /** The HTTP app, without listening: `main.ts` serves it, tests drive it through supertest. */
-export function createApp({ config, db, logger, adminDistDir }: AppDependencies): Koa<AppState> {
+export function createApp({ config, db, logger, builtApps = [] }: AppDependencies): Koa<AppState> {
   const router = createRouter(apiRoutes({ config, db }), createStaffAuth(staffModels(db.connection)).guard);
 
   const app = new Koa<AppState>({ proxy: config.trustProxy });
@@ -44,7 +44,8 @@ export function createApp({ config, db, logger, adminDistDir }: AppDependencies)
   app.use(jsonBody());
   app.use(router.routes());
   app.use(router.allowedMethods());
-  // After the API's routes, and limited to / and /admin/*, so /api/* is never shadowed by a file.
-  if (adminDistDir !== undefined) app.use(serveAdminConsole(adminDistDir));
+  // After the API's routes, and limited to / and each app's mount path, so /api/* is never shadowed by a file.
+  app.use(redirectRootToBuiltApp(builtApps));
+  for (const builtApp of builtApps) app.use(serveBuiltApp(builtApp));
   return app;
 }

@@ -12,7 +12,7 @@ import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { createLogger } from './logger.ts';
 import { ensureFirstOwner } from './staff/first-owner.ts';
 import { staffModels } from './staff/models.ts';
-import { ADMIN_DIST_DIR, ADMIN_PATH, adminIndexFile } from './web/admin-console.ts';
+import { ADMIN_CONSOLE, STOREFRONT_H5, isBuilt, type BuiltApp } from './web/built-app.ts';
 
 const FORCE_CLOSE_AFTER_MS = 10_000;
 
@@ -62,18 +62,23 @@ try {
     void shutdown('devdb exited', 1);
   });
   await ensureFirstOwner(staffModels(opened.database.connection), config, logger);
-  server.on('request', createApp({ config, db: opened.database, logger, adminDistDir: ADMIN_DIST_DIR }).callback());
+  server.on('request', createApp({ config, db: opened.database, logger, builtApps: [STOREFRONT_H5, ADMIN_CONSOLE] }).callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
-  const adminUrl = existsSync(adminIndexFile(ADMIN_DIST_DIR)) ? `${url}${ADMIN_PATH}` : undefined;
-  const adminNote = adminUrl ? `admin console at ${adminUrl}` : 'admin console not built: npm run build -w @mall/admin';
+  const builtAppUrl = async (app: BuiltApp) => ((await isBuilt(app)) ? `${url}${app.mountPath}` : undefined);
+  const adminUrl = await builtAppUrl(ADMIN_CONSOLE);
+  const storefrontUrl = await builtAppUrl(STOREFRONT_H5);
+  const notes = [
+    adminUrl ? `admin console at ${adminUrl}` : `admin console not built: ${ADMIN_CONSOLE.buildCommand}`,
+    storefrontUrl ? `H5 storefront at ${storefrontUrl}` : `H5 storefront not built: ${STOREFRONT_H5.buildCommand}`,
+  ];
   logger.info(
-    { url, adminUrl, env: config.env, db: opened.database.mode, sandbox: config.sandbox },
-    `API listening on ${url} (docs at ${url}/api/docs, ${adminNote})`,
+    { url, adminUrl, storefrontUrl, env: config.env, db: opened.database.mode, sandbox: config.sandbox },
+    `API listening on ${url} (docs at ${url}/api/docs, ${notes.join(', ')})`,
   );
 } catch (error) {
   logger.fatal({ err: error }, 'the API could not start');

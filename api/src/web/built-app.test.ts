@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import type { Database } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import { testConfig } from '../testing/app.ts';
 import { startTestDatabaseServer, type TestDatabaseServer } from '../testing/database.ts';
-import { ADMIN_CONTENT_SECURITY_POLICY } from './admin-console.ts';
+import { ADMIN_CONSOLE, STOREFRONT_H5, inlineScriptHashes, type BuiltApp } from './built-app.ts';
 
 const INDEX_HTML = '<!doctype html><title>console</title><script type="module" src="/admin/assets/index-a1b2c3.js"></script>';
 const SCRIPT = 'console.log("console");';
@@ -23,8 +24,15 @@ let distDir: string;
 let listener: http.Server;
 let agent: ReturnType<typeof request>;
 
-function appFor(adminDistDir: string) {
-  return createApp({ config: testConfig(), db, logger: createLogger('silent'), adminDistDir });
+const ADMIN_CONTENT_SECURITY_POLICY = ADMIN_CONSOLE.contentSecurityPolicy([]);
+
+function appFor(adminDistDir: string, otherApps: BuiltApp[] = []) {
+  return createApp({
+    config: testConfig(),
+    db,
+    logger: createLogger('silent'),
+    builtApps: [...otherApps, { ...ADMIN_CONSOLE, distDir: adminDistDir }],
+  });
 }
 
 /**
@@ -185,12 +193,74 @@ describe('without a build', () => {
     const console = await app.get('/admin/');
     expect(console.status).toBe(404);
     expect(console.body).toMatchObject({
-      error: { code: 'NOT_FOUND', details: { reason: expect.stringContaining('npm run build -w @mall/admin') } },
+      error: { code: 'NOT_FOUND', details: { reason: 'the admin console is not built: run npm run build -w @mall/admin' } },
     });
     expect((await app.get('/')).status).toBe(404);
     expect((await app.get('/api/health')).status).toBe(200);
 
     await writeFile(path.join(emptyDir, 'index.html'), INDEX_HTML);
     expect((await app.get('/admin/staff')).text).toBe(INDEX_HTML);
+  });
+});
+
+describe('the H5 storefront at /shop/ beside the console', () => {
+  const FONT_SIZE_SCRIPT = '!function(n){n.document.documentElement.style.fontSize="20px"}(window);';
+  const STOREFRONT_HTML = `<!doctype html><title>导购商城</title><script>${FONT_SIZE_SCRIPT}</script><script defer="defer" src="/shop/js/app.1a2b3c4d.js"></script>`;
+  let storefrontDir: string;
+  let both: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    storefrontDir = path.join(workDir, 'h5');
+    await mkdir(path.join(storefrontDir, 'js'), { recursive: true });
+    await writeFile(path.join(storefrontDir, 'index.html'), STOREFRONT_HTML);
+    await writeFile(path.join(storefrontDir, 'js', 'app.1a2b3c4d.js'), SCRIPT);
+    both = request(appFor(distDir, [{ ...STOREFRONT_H5, distDir: storefrontDir }]).callback());
+  });
+
+  it('sends / to the storefront first, and /shop to /shop/', async () => {
+    expect((await both.get('/')).headers.location).toBe('/shop/');
+    expect((await both.get('/shop?g=A7K2')).headers.location).toBe('/shop/?g=A7K2');
+  });
+
+  it('serves its pages with a policy that allows exactly its inline script and the tab bar no-op links', async () => {
+    const sha = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+    for (const route of ['/shop/', '/shop/pages/home/index', '/shop/index.html']) {
+      const response = await both.get(route);
+      expect(response.status, route).toBe(200);
+      expect(response.text, route).toBe(STOREFRONT_HTML);
+      const directives = new Map(
+        String(response.headers['content-security-policy'])
+          .split('; ')
+          .map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1).join(' ')]),
+      );
+      expect(directives.get('script-src'), route).toBe(`'self' ${sha(FONT_SIZE_SCRIPT)} 'unsafe-hashes' ${sha('javascript:;')}`);
+      expect(directives.get('connect-src'), route).toBe("'self'");
+      expect(directives.get('default-src'), route).toBe("'self'");
+      expect(directives.get('frame-ancestors'), route).toBe("'none'");
+    }
+  });
+
+  it('caches its hashed scripts as immutable and keeps the console at /admin/', async () => {
+    const script = await both.get('/shop/js/app.1a2b3c4d.js');
+    expect(script.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(script.text).toBe(SCRIPT);
+    expect((await both.get('/shop/js/app.gone0000.js')).status).toBe(404);
+    expect((await both.get('/admin/')).text).toBe(INDEX_HTML);
+  });
+
+  it('names its own build command when it is not built', async () => {
+    const missing = request(appFor(distDir, [{ ...STOREFRONT_H5, distDir: path.join(workDir, 'no-h5') }]).callback());
+    const response = await missing.get('/shop/');
+    expect(response.status).toBe(404);
+    expect(response.body.error.details.reason).toBe('the H5 storefront is not built: run npm run build:h5 -w @mall/miniapp');
+    expect((await missing.get('/')).headers.location).toBe('/admin/');
+  });
+});
+
+describe('inlineScriptHashes', () => {
+  it('hashes inline scripts only, byte for byte', () => {
+    const html = '<script src="/a.js"></script><script>one()</script><SCRIPT type="module">two()\n</SCRIPT><script></script>';
+    const sha = (text: string) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
+    expect(inlineScriptHashes(html)).toEqual([sha('one()'), sha('two()\n')]);
   });
 });
