@@ -7,7 +7,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { spawnApi, type ApiProcess } from '../scripts/api-process.ts';
 import { adminJourney } from './admin-journey.ts';
 import { storefrontJourney } from './storefront-journey.ts';
 import { launchChromium } from './chromium.ts';
+import { freePort } from '../scripts/free-port.ts';
 
 const SCREENSHOTS_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const API_READY_TIMEOUT_MS = 60_000;
@@ -30,14 +30,6 @@ let browser: BrowserContext | undefined;
 const apiLog: string[] = [];
 /** Uncaught exceptions in the page and Content-Security-Policy refusals: either fails the run. */
 const pageProblems: string[] = [];
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function waitForHealth(baseUrl: string, running: ApiProcess): Promise<HealthReply> {
   const deadline = Date.now() + API_READY_TIMEOUT_MS;

@@ -11,7 +11,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,19 +19,12 @@ import type MiniProgram from 'miniprogram-automator/out/MiniProgram';
 import type Page from 'miniprogram-automator/out/Page';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApi, type ApiProcess } from '../../scripts/api-process.ts';
+import { freePort } from '../../scripts/free-port.ts';
 
 const DEVTOOLS_CLI = process.env.WECHAT_DEVTOOLS_CLI ?? '';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MINIAPP_DIR = fileURLToPath(new URL('../', import.meta.url));
 const WAIT_TIMEOUT_MS = 15_000;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function buildWeappAgainst(apiBaseUrl: string): Promise<void> {
   const build = spawn('npm', ['run', 'build:weapp'], {
