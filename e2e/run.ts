@@ -1,6 +1,6 @@
 /**
- * `npm run e2e`: builds the admin console and the H5 storefront if needed, starts the API on a free port
- * with a fresh data directory and a known owner, drives the storefront (storefront-journey.ts) and the
+ * `npm run e2e`: builds the admin console and the H5 storefront if needed, starts the platform sandbox and
+ * the API on free ports with fresh data directories and a known owner, drives the storefront (storefront-journey.ts) and the
  * console (admin-journey.ts) in Debian's Chromium, saves a
  * screenshot per step in e2e/screenshots/, and always stops the browser and the API (whose shutdown
  * stops its devdb). Exits non-zero when a step fails; the last line is "N passed, N failed".
@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { healthReplySchema, type HealthReply } from '@mall/shared';
 import { ensureFrontEndsBuilt } from '../scripts/front-end-builds.ts';
-import { spawnApi, type ApiProcess } from '../scripts/api-process.ts';
+import { spawnApi, type ApiProcess } from '../scripts/child-process.ts';
+import { startSandboxProcess, type SandboxProcess } from '../scripts/sandbox-process.ts';
 import { adminJourney } from './admin-journey.ts';
 import { storefrontJourney } from './storefront-journey.ts';
 import { launchChromium } from './chromium.ts';
@@ -26,6 +27,7 @@ const BROWSER_CLOSE_TIMEOUT_MS = 5_000;
 
 const temporaryDirs: string[] = [];
 let api: ApiProcess | undefined;
+let sandbox: SandboxProcess | undefined;
 let browser: BrowserContext | undefined;
 const apiLog: string[] = [];
 /** Uncaught exceptions in the page and Content-Security-Policy refusals: either fails the run. */
@@ -70,6 +72,7 @@ function cleanUp(): Promise<void> {
     await closeBrowser();
     const code = await api?.stop();
     if (api && code !== 0) process.stderr.write(`e2e: the API exited with code ${code}\n`);
+    await sandbox?.stop();
     await Promise.all(temporaryDirs.map((dir) => rm(dir, { recursive: true, force: true })));
   })();
   return cleanedUp;
@@ -77,7 +80,7 @@ function cleanUp(): Promise<void> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    process.stderr.write(`e2e: ${signal}, stopping the browser and the API\n`);
+    process.stderr.write(`e2e: ${signal}, stopping the browser, the API and the sandbox\n`);
     void cleanUp().finally(() => process.exit(130));
   });
 }
@@ -88,13 +91,17 @@ async function main(): Promise<number> {
   await mkdir(SCREENSHOTS_DIR, { recursive: true });
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mall-e2e-devdb-'));
-  temporaryDirs.push(dataDir);
+  const sandboxDir = await mkdtemp(path.join(tmpdir(), 'mall-e2e-sandbox-'));
+  temporaryDirs.push(dataDir, sandboxDir);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const owner = { username: 'e2e.owner', password: randomBytes(12).toString('base64url') };
+  // As npm start does: the platform sandbox first, the API pointed at it with its generated credentials.
+  sandbox = await startSandboxProcess({ port: await freePort(), dataDir: sandboxDir, appUrl: baseUrl });
   api = spawnApi(
     {
       ...process.env,
+      ...sandbox.apiEnv,
       NODE_ENV: 'development',
       HOST: '127.0.0.1',
       PORT: String(port),

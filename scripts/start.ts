@@ -1,26 +1,46 @@
 /**
  * `npm start`: builds the admin console and the H5 storefront when their builds are missing or stale, runs
- * the API (which serves them at /admin/ and /shop/ and starts its embedded database), and says where
- * everything is. Ctrl-C stops
- * the API, which stops its database, then this script exits with the API's exit code.
+ * the WeChat / WeChat Pay / WeCom sandbox, then the API (which serves the front ends at /admin/ and /shop/,
+ * starts its embedded database, and talks to the sandbox with the credentials the sandbox generated), and
+ * says where everything is. Ctrl-C stops the API (and its database), then the sandbox; this script exits
+ * with the API's exit code.
  *
  * The API's JSON log lines pass through on stdout unchanged; the summary goes to stderr, so stdout stays
  * machine-readable.
  */
+import { existsSync } from 'node:fs';
+import { spawnApi, type ChildTsProcess } from './child-process.ts';
 import { ensureFrontEndsBuilt } from './front-end-builds.ts';
-import { spawnApi } from './api-process.ts';
+import { startSandboxProcess, type SandboxProcess } from './sandbox-process.ts';
 
+const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 3100);
+const SANDBOX_DATA_DIR = process.env.SANDBOX_DATA_DIR ?? '.data/sandbox';
+
+function fail(message: string): never {
+  process.stderr.write(`npm start: ${message}\n`);
+  process.exit(1);
+}
+
+// A local .env counts as configuration the person chose: it wins over the sandbox's generated credentials
+// (the API reads it too; variables already in the environment win over both).
+if (existsSync('.env')) process.loadEnvFile('.env');
+const apiPort = process.env.PORT ?? '3000';
+
+let sandbox: SandboxProcess;
 try {
   await ensureFrontEndsBuilt();
+  sandbox = await startSandboxProcess({ port: SANDBOX_PORT, dataDir: SANDBOX_DATA_DIR, appUrl: `http://127.0.0.1:${apiPort}` });
 } catch (error) {
-  process.stderr.write(`npm start: ${(error as Error).message}\n`);
-  process.exit(1);
+  fail((error as Error).message);
 }
 
 let ownerLogin =
   'the owner account made on an earlier start (its password was printed then; to begin again, stop and delete the devdb data directory, .data/devdb by default)';
 
-const api = spawnApi(process.env, ({ text, entry }) => {
+// Empty variables count as unset (as the API's config treats them), so a blank line copied from .env.example
+// does not hide the sandbox's value.
+const chosen = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+const api: ChildTsProcess = spawnApi({ ...sandbox.apiEnv, ...chosen }, ({ text, entry }) => {
   process.stdout.write(`${text}\n`);
   if (entry === null || typeof entry.msg !== 'string') return;
   if (typeof entry.password === 'string')
@@ -35,6 +55,7 @@ const api = spawnApi(process.env, ({ text, entry }) => {
         `  H5 storefront  ${urlOf('storefrontUrl')}`,
         `  admin console  ${urlOf('adminUrl')}`,
         `  API            ${String(entry.url)} (docs at ${String(entry.url)}/api/docs)`,
+        `  sandbox        ${sandbox.url}/__sandbox (WeChat, WeChat Pay, WeCom look-alikes; development only)`,
         `  sign in as     ${ownerLogin}`,
         '',
         '',
@@ -43,8 +64,10 @@ const api = spawnApi(process.env, ({ text, entry }) => {
   }
 });
 
-// A terminal's Ctrl-C reaches the API too; a signal sent to this script alone is passed on. Either way
-// the API shuts down in order and this script waits for it.
+// A terminal's Ctrl-C reaches the children too; a signal sent to this script alone is passed on. Either way
+// the API shuts down in order first, then the sandbox, and this script waits for both.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => api.child.kill(signal));
 
-process.exit((await api.exited) ?? 1);
+const apiExitCode = await api.exited;
+await sandbox.stop();
+process.exit(apiExitCode ?? 1);

@@ -8,6 +8,7 @@ import { corsForOrigins } from './http/cors.ts';
 import { errorHandler, unmatchedRoutes } from './http/errors.ts';
 import { requestContext, requestLog } from './http/request-context.ts';
 import { createRouter, type Route } from './http/routes.ts';
+import { wecomCallbackRoutes } from './platform/wecom/callback-routes.ts';
 import { createStaffAuth } from './staff/auth.ts';
 import { staffModels } from './staff/models.ts';
 import { staffRoutes } from './staff/routes.ts';
@@ -27,6 +28,7 @@ export function apiRoutes({ config, db }: Pick<AppDependencies, 'config' | 'db'>
   const routes: Route[] = [
     ...systemRoutes({ config, databaseMode: db.mode, allRoutes: () => routes }),
     ...staffRoutes(staffModels(db.connection)),
+    ...wecomCallbackRoutes(config, db.connection),
   ];
   return routes;
 }

@@ -6,7 +6,7 @@
  *   Windows: set WECHAT_DEVTOOLS_CLI=C:\Program Files (x86)\Tencent\微信web开发者工具\cli.bat
  * and are skipped, saying why, everywhere else (Linux CI included).
  *
- * They start the API on a free port with a fresh devdb, build the weapp against it, open the repository
+ * They start the platform sandbox and the API on free ports with a fresh devdb, build the weapp against it, open the repository
  * root (project.config.json → miniapp/dist/weapp) in DevTools and check what a shopper sees.
  */
 import { spawn } from 'node:child_process';
@@ -18,7 +18,8 @@ import automator from 'miniprogram-automator';
 import type MiniProgram from 'miniprogram-automator/out/MiniProgram';
 import type Page from 'miniprogram-automator/out/Page';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnApi, type ApiProcess } from '../../scripts/api-process.ts';
+import { spawnApi, type ApiProcess } from '../../scripts/child-process.ts';
+import { startSandboxProcess, type SandboxProcess } from '../../scripts/sandbox-process.ts';
 import { freePort } from '../../scripts/free-port.ts';
 
 const DEVTOOLS_CLI = process.env.WECHAT_DEVTOOLS_CLI ?? '';
@@ -60,6 +61,7 @@ describe.skipIf(DEVTOOLS_CLI === '')(
     : 'weapp in WeChat DevTools',
   () => {
     let api: ApiProcess;
+    let sandbox: SandboxProcess;
     let dataDir: string;
     let miniProgram: MiniProgram;
     let version: string;
@@ -68,10 +70,19 @@ describe.skipIf(DEVTOOLS_CLI === '')(
       dataDir = await mkdtemp(path.join(tmpdir(), 'mall-weapp-devdb-'));
       const port = await freePort();
       const baseUrl = `http://127.0.0.1:${port}`;
+      sandbox = await startSandboxProcess({ port: await freePort(), dataDir: path.join(dataDir, 'sandbox'), appUrl: baseUrl });
       let listening: () => void;
       const ready = new Promise<void>((resolve) => (listening = resolve));
       api = spawnApi(
-        { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), MONGODB_URI: '', DEVDB_DATA_DIR: dataDir },
+        {
+          ...process.env,
+          ...sandbox.apiEnv,
+          NODE_ENV: 'development',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          MONGODB_URI: '',
+          DEVDB_DATA_DIR: path.join(dataDir, 'devdb'),
+        },
         ({ entry }) => {
           if (typeof entry?.msg === 'string' && entry.msg.startsWith('API listening')) listening();
         },
@@ -85,6 +96,7 @@ describe.skipIf(DEVTOOLS_CLI === '')(
     afterAll(async () => {
       await miniProgram?.close();
       await api?.stop();
+      await sandbox?.stop();
       await rm(dataDir, { recursive: true, force: true });
     }, 30_000);
 

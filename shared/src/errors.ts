@@ -16,6 +16,12 @@ export const errorCatalogue = {
   PAYLOAD_TOO_LARGE: { status: 413, message: '提交的内容过大' },
   RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试' },
   INTERNAL: { status: 500, message: '系统繁忙，请稍后再试' },
+  /** A WeChat, WeChat Pay or WeCom call failed: refused (details carry the platform's code), unreachable, or unverifiable. */
+  PLATFORM_ERROR: { status: 502, message: '微信服务暂时不可用，请稍后再试' },
+  /** The platform's credentials are not configured on this server. */
+  PLATFORM_NOT_CONFIGURED: { status: 503, message: '该功能尚未开通，请联系商家' },
+  /** A callback (payment notification, WeCom event) whose signature, timestamp or encryption does not check out. */
+  CALLBACK_REJECTED: { status: 401, message: '回调签名校验失败' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -38,7 +38,7 @@ export interface RouteDefinition<
     description: string;
     /** Undefined for an empty reply (204). */
     schema: Reply;
-    contentType?: 'application/json' | 'text/html';
+    contentType?: 'application/json' | 'text/html' | 'text/plain';
   };
   /** Errors the handler raises itself; validation, auth and internal errors are implied by the rest. */
   errors?: readonly ErrorCode[];
@@ -87,4 +87,5 @@ async function respond(ctx: RouteContext, route: Route): Promise<void> {
   // Replies are held to their documented schema: drift is a loud 500 here, not a silent contract break.
   ctx.body = schema.parse(result);
   if (contentType === 'text/html') ctx.type = 'html';
+  if (contentType === 'text/plain') ctx.type = 'text';
 }

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { staffRoles, type Staff, type StaffRole } from '@mall/shared';
+import { modelOf } from '../db/model-of.ts';
 
 export interface StaffAccount {
   _id: Types.ObjectId;
@@ -65,10 +66,6 @@ export interface StaffModels {
   StaffAccount: Model<StaffAccount>;
   StaffSession: Model<StaffSession>;
   LoginFailures: Model<LoginFailures>;
-}
-
-function modelOf<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
-  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
 }
 
 /** The staff models on a connection (compiled once per connection). */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const API_MAIN = fileURLToPath(new URL('../api/src/main.ts', import.meta.url));
-// The API stops in order (connections, then its devdb) when this process dies without stopping it.
+// The child stops in order (the API: connections, then its devdb) when this process dies without stopping it.
 const EXIT_WITH_PARENT = new URL('../api/src/db/exit-with-parent.ts', import.meta.url).href;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -14,23 +14,38 @@ export interface ApiLogLine {
   entry: Record<string, unknown> | null;
 }
 
-export interface ApiProcess {
+export interface ChildTsProcess {
   child: ChildProcess;
-  /** Resolves with the exit code (null after a signal) once the API has exited. */
+  /** Resolves with the exit code (null after a signal) once the child has exited. */
   exited: Promise<number | null>;
-  /** SIGTERM (the API's graceful shutdown, devdb included), SIGKILL after 15 s. */
+  /** SIGTERM (a graceful shutdown; the API's includes its devdb), SIGKILL after 15 s. */
   stop(): Promise<number | null>;
 }
 
+export type ApiProcess = ChildTsProcess;
+
 /** `npm run api` as a child of this process, its log lines handed to `onLine`; stderr goes to this terminal. */
 export function spawnApi(env: NodeJS.ProcessEnv, onLine: (line: ApiLogLine) => void): ApiProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, API_MAIN], {
+  return spawnTsProcess(API_MAIN, [], env, (text) => onLine(parseLine(text)));
+}
+
+/**
+ * A TypeScript entry point run by Node with tsx as a child of this process, stopped with it: its stdout
+ * lines go to `onLine`, its stderr to this terminal.
+ */
+export function spawnTsProcess(
+  entry: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  onLine: (text: string) => void,
+): ChildTsProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', EXIT_WITH_PARENT, entry, ...args], {
     cwd: ROOT,
     env,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  createInterface({ input: child.stdout }).on('line', (text) => onLine(parseLine(text)));
+  createInterface({ input: child.stdout }).on('line', onLine);
   return {
     child,
     exited,
