@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './api/system.ts';
 export * from './api/staff.ts';
 export * from './api/permissions.ts';
+export * from './api/client.ts';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from './client';
+import { asApiError, type ApiError } from '@mall/shared';
 
 export type ApiData<T> = { state: 'loading' } | { state: 'failed'; error: ApiError } | { state: 'loaded'; data: T };
 
@@ -17,8 +17,7 @@ export function useApiData<T>(load: () => Promise<T>): ApiData<T> & { reload: ()
       },
       (caught: unknown) => {
         if (!current) return;
-        const error = caught instanceof ApiError ? caught : new ApiError('UNEXPECTED_REPLY', '出了点问题，请稍后重试', { cause: caught });
-        setResult({ state: 'failed', error });
+        setResult({ state: 'failed', error: asApiError(caught) });
       },
     );
     return () => {
