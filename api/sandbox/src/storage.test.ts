@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,22 @@ describe('JsonState', () => {
     expect(await readJsonFile(file)).toEqual({ orders: ['a', 'b'] });
     expect((await JsonState.open(file, () => ({ orders: ['never'] }))).value).toEqual({ orders: ['a', 'b'] });
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps saving after a failed write', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sandbox-state-'));
+    dirs.push(dir);
+    const blocked = path.join(dir, 'blocked');
+    const file = path.join(blocked, 'state.json');
+    const state = await JsonState.open(file, () => ({ saves: 0 }));
+    // A file where the state's folder should be: the write fails.
+    await writeFile(blocked, '');
+    state.value.saves += 1;
+    await expect(state.save()).rejects.toThrow();
+    await rm(blocked);
+    state.value.saves += 1;
+    await state.save();
+    expect(await readJsonFile(file)).toEqual({ saves: 2 });
   });
 
   it('reads a missing file as undefined', async () => {

@@ -41,7 +41,9 @@ export class JsonState<T> {
   /** Persists the current value; resolves when it is on disk. */
   save(): Promise<void> {
     const snapshot = JSON.stringify(this.value);
-    this.writing = this.writing.then(() => writeJsonFile(this.file, JSON.parse(snapshot)));
-    return this.writing;
+    // A failed write is reported to its caller only; the next save still runs.
+    const write = this.writing.catch(() => undefined).then(() => writeJsonFile(this.file, JSON.parse(snapshot)));
+    this.writing = write;
+    return write;
   }
 }

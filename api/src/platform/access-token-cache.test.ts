@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AccessTokenCache, TOKEN_REFRESH_MARGIN_MS, type IssuedToken } from './access-token-cache.ts';
 
+/** The token cache on a fake clock: one fetch for concurrent callers, refresh before expiry, after rejection and after failure. */
+
 function issuer(lifetimeMs: number, clock: { now: number }) {
   let issued = 0;
   const fetchToken = async (): Promise<IssuedToken> => {
@@ -30,6 +32,26 @@ describe('AccessTokenCache', () => {
     await cache.get();
     clock.now += 7_200_000 - TOKEN_REFRESH_MARGIN_MS;
     expect(await cache.get()).toBe('token-2');
+  });
+
+  it('does not fetch on every call when the platform hands back the same token with less than the margin left', async () => {
+    // WeCom's gettoken answers with the current token until it has expired.
+    const clock = { now: 0 };
+    let fetches = 0;
+    const expiresAt = 200_000;
+    const cache = new AccessTokenCache(
+      async () => {
+        fetches += 1;
+        return { token: 'ending', expiresAt };
+      },
+      () => clock.now,
+    );
+    for (let call = 0; call < 10; call += 1) expect(await cache.get()).toBe('ending');
+    expect(fetches).toBe(1);
+    // Half of what was left, then half of that: a handful of fetches until the platform issues a new token.
+    clock.now = 100_000;
+    await cache.get();
+    expect(fetches).toBe(2);
   });
 
   it('drops a rejected token but keeps a newer one', async () => {

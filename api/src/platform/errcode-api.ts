@@ -24,6 +24,7 @@ export interface ErrcodeCall {
   json?: unknown;
 }
 
+/** A reply's errcode; a missing or non-numeric one means 0 (success), as WeChat and WeCom use it. */
 export function errcodeOf(reply: unknown): number {
   if (typeof reply !== 'object' || reply === null) return 0;
   const errcode = (reply as { errcode?: unknown }).errcode;
@@ -31,11 +32,12 @@ export function errcodeOf(reply: unknown): number {
 }
 
 function failure(api: Pick<ErrcodeApi, 'platform'>, operation: string, reply: unknown, status: number): PlatformError {
-  const { errcode, errmsg } = reply as { errcode?: number; errmsg?: unknown };
+  const errcode = errcodeOf(reply);
+  const errmsg = typeof reply === 'object' && reply !== null ? (reply as { errmsg?: unknown }).errmsg : undefined;
   return new PlatformError({
     platform: api.platform,
     operation,
-    code: errcode ?? 'BAD_REPLY',
+    code: errcode === 0 ? 'BAD_REPLY' : errcode,
     message: typeof errmsg === 'string' ? errmsg : 'unexpected reply',
     status,
   });
@@ -64,6 +66,15 @@ export async function callWithoutToken(api: Pick<ErrcodeApi, 'platform' | 'baseU
 }
 
 /**
+ * Errors come as JSON, labelled `application/json` or `text/plain` over the years; a body starting with
+ * `{` is JSON whatever its label (images start with their magic bytes, never with `{`).
+ */
+function isJsonReply(reply: PlatformReply): boolean {
+  const contentType = reply.headers.get('content-type') ?? '';
+  return contentType.includes('json') || contentType.startsWith('text/') || reply.body[0] === 0x7b;
+}
+
+/**
  * A call with `access_token` in the query; an invalid-token errcode refreshes the token and retries once.
  * Returns the raw reply when it is not JSON (images), otherwise fails on a non-zero errcode.
  */
@@ -72,8 +83,7 @@ export async function callWithToken(api: ErrcodeApi, call: ErrcodeCall): Promise
     const token = await api.tokens.get();
     const sent = request(api, call, { ...call.query, access_token: token });
     const reply = await platformFetch(sent);
-    const contentType = reply.headers.get('content-type') ?? '';
-    if (reply.status < 400 && !contentType.includes('json') && !contentType.startsWith('text/')) return { binary: reply };
+    if (reply.status < 400 && !isJsonReply(reply)) return { binary: reply };
     const json = parseJsonReply(sent, reply);
     const errcode = errcodeOf(json);
     if (errcode !== 0 && api.invalidTokenCodes.includes(errcode) && attempt === 1) {

@@ -1,5 +1,6 @@
 import { AppError } from '../http/errors.ts';
 
+/** The platforms the API calls: the mini-program server API, WeChat Pay, WeCom. */
 export type PlatformName = 'wechat' | 'wechatpay' | 'wecom';
 
 /** What went wrong with a platform call, carried in the error's details (never shown to shoppers as such). */

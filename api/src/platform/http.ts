@@ -3,6 +3,8 @@ import { PlatformError } from './errors.ts';
 
 /** How long a platform call may take before it counts as failed (WeChat's own limits are a few seconds). */
 export const PLATFORM_TIMEOUT_MS = 10_000;
+/** The largest reply read: mini-program code images are the biggest thing a platform sends, well under 1 MiB. */
+export const MAX_REPLY_BYTES = 4 * 1024 * 1024;
 
 export interface PlatformRequest {
   platform: PlatformName;
@@ -23,16 +25,23 @@ export interface PlatformReply {
   text(): string;
 }
 
-/** One HTTP exchange with a platform; network failures and timeouts become `PlatformError`s. */
+/**
+ * One HTTP exchange with a platform; network failures and timeouts (of the reply's body too) become
+ * `PlatformError`s. Redirects are not followed: platform APIs do not redirect, and following one would
+ * send the request (a secret in its body) somewhere else.
+ */
 export async function platformFetch(request: PlatformRequest): Promise<PlatformReply> {
   let response: Response;
+  let body: Buffer | undefined;
   try {
     response = await fetch(request.url, {
       method: request.method,
       headers: request.headers,
       body: request.body,
+      redirect: 'manual',
       signal: AbortSignal.timeout(request.timeoutMs ?? PLATFORM_TIMEOUT_MS),
     });
+    body = await readAtMost(response, MAX_REPLY_BYTES);
   } catch (cause) {
     const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
     throw new PlatformError(
@@ -45,8 +54,35 @@ export async function platformFetch(request: PlatformRequest): Promise<PlatformR
       { cause },
     );
   }
-  const body = Buffer.from(await response.arrayBuffer());
-  return { status: response.status, headers: response.headers, body, text: () => body.toString('utf8') };
+  if (body === undefined) {
+    throw new PlatformError({
+      platform: request.platform,
+      operation: request.operation,
+      code: 'BAD_REPLY',
+      message: `the reply is larger than ${MAX_REPLY_BYTES} bytes`,
+      status: response.status,
+    });
+  }
+  const received = body;
+  return { status: response.status, headers: response.headers, body: received, text: () => received.toString('utf8') };
+}
+
+/** The response body, or `undefined` (and the rest left unread) once it passes `limit` bytes. */
+async function readAtMost(response: Response, limit: number): Promise<Buffer | undefined> {
+  if (response.body === null) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
 }
 
 /** Parses a reply's JSON, or fails as `BAD_REPLY`. */

@@ -6,6 +6,8 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../server.ts';
 
+/** The mini-program server API look-alike over HTTP: tokens, login codes, mini-program codes, subscribe messages, shipping, content checks, restarts. */
+
 const LIFETIME_SECONDS = 7200;
 
 function start(dataDir: string): Promise<RunningSandbox> {

@@ -9,8 +9,10 @@ import {
   type SandboxRuntime,
   type SandboxState,
 } from '../runtime.ts';
+import { dictionary } from '../dictionary.ts';
 import { JsonState, readJsonFile, writeJsonFile } from '../storage.ts';
 import { qrPng } from '../qr-image.ts';
+import { sameSecret } from '../secrets.ts';
 import {
   checkCodeRequest,
   checkShippingInfo,
@@ -125,6 +127,9 @@ export const createWechatPlatform: PlatformFactory = async (runtime: SandboxRunt
     subscribeMessages: [],
     shippingUploads: [],
   }));
+  state.value.tokens = dictionary(state.value.tokens);
+  state.value.loginCodes = dictionary(state.value.loginCodes);
+  state.value.users = dictionary(state.value.users);
   const tokenLifetimeMs = runtime.options.tokenLifetimeSeconds * 1000;
 
   /** The same user always gets the same ids: openids share a per-app prefix as WeChat's do; unionids span apps. */
@@ -159,7 +164,7 @@ export const createWechatPlatform: PlatformFactory = async (runtime: SandboxRunt
     else if (given.appid === undefined || given.appid === '') fail(ctx, 41002, 'appid missing');
     else if (given.appid !== app.appId) fail(ctx, 40013, 'invalid appid');
     else if (given.secret === undefined || given.secret === '') fail(ctx, 41004, 'appsecret missing');
-    else if (given.secret !== app.appSecret) fail(ctx, 40125, 'invalid appsecret');
+    else if (typeof given.secret !== 'string' || !sameSecret(given.secret, app.appSecret)) fail(ctx, 40125, 'invalid appsecret');
     else return true;
     return false;
   }
@@ -167,7 +172,8 @@ export const createWechatPlatform: PlatformFactory = async (runtime: SandboxRunt
   /** Token-protected endpoints: 40001 for a token we never issued (or revoked), 42001 for an expired one. */
   function withToken(handler: (ctx: SandboxContext, body: JsonRecord) => Promise<void> | void) {
     return async (ctx: SandboxContext) => {
-      const issued = own(state.value.tokens, queryString(ctx, 'access_token'));
+      const token = queryString(ctx, 'access_token');
+      const issued = token === undefined ? undefined : state.value.tokens[token];
       if (issued === undefined) return fail(ctx, 40001, 'invalid credential, access_token is invalid or not latest');
       if (issued.expiresAt <= runtime.now()) return fail(ctx, 42001, 'access_token expired');
       const body = jsonBody(ctx);
@@ -184,7 +190,7 @@ export const createWechatPlatform: PlatformFactory = async (runtime: SandboxRunt
   }
 
   function loggedIn(ctx: SandboxContext, openid: string): boolean {
-    if (own(state.value.users, openid) !== undefined) return true;
+    if (state.value.users[openid] !== undefined) return true;
     fail(ctx, 40003, 'invalid openid');
     return false;
   }
@@ -223,7 +229,7 @@ export const createWechatPlatform: PlatformFactory = async (runtime: SandboxRunt
     if (!credentialsAccepted(ctx, 'authorization_code', ctx.query)) return;
     const code = queryString(ctx, 'js_code');
     if (code === undefined || code === '') return fail(ctx, 41008, 'missing code');
-    const login = own(state.value.loginCodes, code);
+    const login = state.value.loginCodes[code];
     if (login === undefined || login.expiresAt <= runtime.now()) return fail(ctx, 40029, 'invalid code');
     if (login.used) return fail(ctx, 40163, 'code been used');
     login.used = true;
@@ -323,7 +329,7 @@ export const createWechatPlatform: PlatformFactory = async (runtime: SandboxRunt
 
   control.post('/tokens/revoke', async (ctx) => {
     const revoked = Object.keys(state.value.tokens).length;
-    state.value.tokens = {};
+    state.value.tokens = dictionary();
     delete state.value.stableToken;
     delete state.value.classicToken;
     await state.save();
@@ -365,11 +371,6 @@ export const createWechatPlatform: PlatformFactory = async (runtime: SandboxRunt
     apiEnv: { WECHAT_API_BASE_URL: `${runtime.baseUrl}/wechat`, WECHAT_APPID: app.appId, WECHAT_SECRET: app.appSecret },
   };
 };
-
-/** `record[key]` when `key` is the record's own (a request naming `constructor` finds nothing). */
-function own<T>(record: Record<string, T>, key: string | undefined): T | undefined {
-  return key !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-}
 
 function keepNewest<T>(list: T[], entry: T): void {
   list.push(entry);

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox } from '../server.ts';
 import { decryptResource, MerchantClient, startNotifyServer, verifyWechatpaySignature } from './test-client.ts';
 
+/** The WeChat Pay look-alike in certificate mode, and what survives a restart. */
+
 // Only the WeChat Pay look-alike runs here; the other platforms have their own tests.
 vi.mock('../platforms.ts', async () => ({
   PLATFORM_FACTORIES: [{ name: 'wechatpay', create: (await import('./index.ts')).createWechatPayPlatform }],

@@ -2,6 +2,7 @@ import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, type Key
 import path from 'node:path';
 import type { CallbackDelivery } from '../deliveries.ts';
 import type { SandboxRuntime } from '../runtime.ts';
+import { dictionary } from '../dictionary.ts';
 import { JsonState } from '../storage.ts';
 import { base62, certificateSerial, type WechatPayKeys } from './keys.ts';
 import {
@@ -19,6 +20,8 @@ import {
   type ResponseSigner,
 } from './protocol.ts';
 import { checkGuideMobile, checkGuideName, type GuideRegistration, type JsapiOrderRequest, type RefundRequest } from './validation.ts';
+
+/** The WeChat Pay look-alike's state and rules: orders, refunds, smart guides, and the notifications they send. */
 
 export type TradeState = 'NOTPAY' | 'SUCCESS' | 'REFUND' | 'CLOSED';
 export type PaymentBlocker = 'paid' | 'closed' | 'expired';
@@ -110,6 +113,9 @@ export class WechatPayService {
       refunds: {},
       guides: {},
     }));
+    state.value.orders = dictionary(state.value.orders);
+    state.value.refunds = dictionary(state.value.refunds);
+    state.value.guides = dictionary(state.value.guides);
     const certificateMode = runtime.options.wechatPayMode === 'certificate';
     const signer = {
       serial: certificateMode ? keys.platform.serialNo : keys.publicKey.keyId,

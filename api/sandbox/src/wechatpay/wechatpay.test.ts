@@ -15,6 +15,8 @@ import type { CallbackDelivery } from '../deliveries.ts';
 import { startSandbox, type RunningSandbox } from '../server.ts';
 import { decryptResource, MerchantClient, startNotifyServer, verifyWechatpaySignature, type ReceivedNotification } from './test-client.ts';
 
+/** The WeChat Pay look-alike over HTTP with an independent merchant: payments, refunds, tampered notifications, request authentication, smart guides, the cashier. */
+
 // Only the WeChat Pay look-alike runs here; the other platforms have their own tests.
 vi.mock('../platforms.ts', async () => ({
   PLATFORM_FACTORIES: [{ name: 'wechatpay', create: (await import('./index.ts')).createWechatPayPlatform }],
@@ -499,6 +501,32 @@ describe('request authentication and parameters', () => {
     });
     expect(refund.json.message).toMatch(/out_trade_no/);
     expect((await merchant.request('GET', '/v3/no/such/api')).status).toBe(404);
+  });
+});
+
+describe("ids that name Object's own members", () => {
+  it('are ordinary ids: constructor and __proto__ are unknown orders, refunds and guides, and __proto__ works as an order number', async () => {
+    for (const id of ['constructor', '__proto__', 'hasOwnProperty']) {
+      const order = await merchant.request('GET', `/v3/pay/transactions/out-trade-no/${id}?mchid=${merchant.mchid}`);
+      expect([order.status, order.json.code]).toEqual([404, 'ORDER_NOT_EXIST']);
+      const refund = await merchant.request('GET', `/v3/refund/domestic/refunds/${id}`);
+      expect([refund.status, refund.json.code]).toEqual([404, 'RESOURCE_NOT_EXISTS']);
+      const assigned = await merchant.request('POST', `/v3/smartguide/guides/${id}/assign`, { out_trade_no: 'NOSUCHORDER9' });
+      expect([assigned.status, assigned.json.code]).toEqual([404, 'RESOURCE_NOT_EXISTS']);
+      expect((await fetch(`${sandbox.url}/__sandbox/wechatpay/orders/${id}`)).status).toBe(404);
+    }
+
+    await placeOrder('__proto__');
+    const placed = await merchant.request('GET', `/v3/pay/transactions/out-trade-no/__proto__?mchid=${merchant.mchid}`);
+    expect(placed.json).toMatchObject({ out_trade_no: '__proto__', trade_state: 'NOTPAY' });
+    expect((await control('/pay', { out_trade_no: '__proto__' })).status).toBe(200);
+    const refund = await merchant.request('POST', '/v3/refund/domestic/refunds', {
+      out_trade_no: '__proto__',
+      out_refund_no: '__proto__',
+      amount: { refund: 100, total: 1000, currency: 'CNY' },
+    });
+    expect([refund.status, refund.json.out_refund_no]).toEqual([200, '__proto__']);
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
   });
 });
 

@@ -4,6 +4,7 @@ import type { DefaultContext } from 'koa';
 import { jsonBody, type SandboxContext, type SandboxRouter, type SandboxRuntime, type SandboxState } from '../runtime.ts';
 import type { JsonState } from '../storage.ts';
 import { qrPng } from '../qr-image.ts';
+import { sameSecret } from '../secrets.ts';
 import type { WecomCredentials } from './keys.ts';
 import {
   settleTransfers,
@@ -172,7 +173,7 @@ export function wecomApiRouter({ runtime, credentials, store }: WecomContext): S
     if (typeof corpid !== 'string' || corpid === '') fault = new WecomFault(ERR.missingCorpId, 'corpid missing');
     else if (corpid !== credentials.corpId) fault = new WecomFault(ERR.invalidCorpId, 'invalid corpid');
     else if (typeof corpsecret !== 'string' || corpsecret === '') fault = new WecomFault(ERR.missingSecret, 'corpsecret missing');
-    else if (corpsecret !== credentials.secret) fault = new WecomFault(ERR.invalidSecret, 'invalid credential');
+    else if (!sameSecret(corpsecret, credentials.secret)) fault = new WecomFault(ERR.invalidSecret, 'invalid credential');
     if (fault) {
       ctx.body = { errcode: fault.errcode, errmsg: fault.errmsg };
       return;

@@ -179,39 +179,22 @@ export function wecomControlRouter({ runtime, credentials, store }: WecomContext
     }),
   );
 
+  /** Ends one member's relation with a customer and tells the app with `changeType`. */
+  const endRelation = (changeType: 'del_external_contact' | 'del_follow_user') =>
+    handle(async (ctx) => {
+      const body = controlBody(ctx);
+      const userid = requiredString(body, 'userid');
+      const externalUserId = requiredString(body, 'external_userid');
+      const contact = followedContact(userid, externalUserId);
+      contact.follow_users = contact.follow_users.filter((follow) => follow.userid !== userid);
+      await store.save();
+      const delivery = sendExternalContactEvent(runtime, credentials, { changeType, userId: userid, externalUserId });
+      return { delivery: deliveryView(delivery) };
+    });
   // The member deleted the customer.
-  router.post(
-    '/del-contact',
-    handle(async (ctx) => {
-      const body = controlBody(ctx);
-      const userid = requiredString(body, 'userid');
-      const externalUserId = requiredString(body, 'external_userid');
-      const contact = followedContact(userid, externalUserId);
-      contact.follow_users = contact.follow_users.filter((follow) => follow.userid !== userid);
-      await store.save();
-      const delivery = sendExternalContactEvent(runtime, credentials, {
-        changeType: 'del_external_contact',
-        userId: userid,
-        externalUserId,
-      });
-      return { delivery: deliveryView(delivery) };
-    }),
-  );
-
+  router.post('/del-contact', endRelation('del_external_contact'));
   // The customer deleted the member.
-  router.post(
-    '/del-follow-user',
-    handle(async (ctx) => {
-      const body = controlBody(ctx);
-      const userid = requiredString(body, 'userid');
-      const externalUserId = requiredString(body, 'external_userid');
-      const contact = followedContact(userid, externalUserId);
-      contact.follow_users = contact.follow_users.filter((follow) => follow.userid !== userid);
-      await store.save();
-      const delivery = sendExternalContactEvent(runtime, credentials, { changeType: 'del_follow_user', userId: userid, externalUserId });
-      return { delivery: deliveryView(delivery) };
-    }),
-  );
+  router.post('/del-follow-user', endRelation('del_follow_user'));
 
   // An add_external_contact event with one thing wrong; the app must refuse it (and WeCom retries it).
   router.post(

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { dictionary } from '../dictionary.ts';
 import type { PlatformFactory } from '../runtime.ts';
 import { JsonState } from '../storage.ts';
 import { wecomApiRouter } from './api.ts';
@@ -14,6 +15,11 @@ import { emptyState, type WecomState } from './state.ts';
 export const createWecomPlatform: PlatformFactory = async (runtime) => {
   const credentials = await loadOrCreateCredentials(runtime.dataDir);
   const store = await JsonState.open<WecomState>(path.join(runtime.dataDir, 'state.json'), emptyState);
+  const state = store.value;
+  state.members = dictionary(state.members);
+  state.contactWays = dictionary(state.contactWays);
+  state.contacts = dictionary(state.contacts);
+  state.welcomeCodes = dictionary(state.welcomeCodes);
   const context = { runtime, credentials, store };
   return {
     prefix: '/wecom',

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../server.ts';
 
+/** The WeCom look-alike over HTTP with an app stand-in: tokens, contact ways, customers and their encrypted events, welcome messages, transfers, restarts. */
+
 // Only the WeCom look-alike runs here; the other platforms have their own tests.
 vi.mock('../platforms.ts', async () => ({
   PLATFORM_FACTORIES: [{ name: 'wecom', create: (await import('./index.ts')).createWecomPlatform }],
@@ -81,15 +83,20 @@ let env: Record<string, string>;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'wecom-sandbox-'));
   app = await startApp();
-  sandbox = await startSandbox({
+  sandbox = await startWecomSandbox();
+  env = sandbox.apiEnv;
+});
+
+/** The sandbox on `dataDir`, calling back the app stand-in with fast retries (again after a restart). */
+function startWecomSandbox(): Promise<RunningSandbox> {
+  return startSandbox({
     port: 0,
     dataDir,
     appUrl: app.url,
     wecomCallbackPath: '/wecom/callback',
     wecomRetryDelaysMs: [30, 30, 30],
   });
-  env = sandbox.apiEnv;
-});
+}
 
 afterAll(async () => {
   await sandbox?.close();
@@ -493,15 +500,19 @@ describe('transfers', () => {
     return (await addContact({ userid, external: { name } })).external_userid as string;
   }
 
+  /** An on-duty transfer of `customers` from `handover` to `takeover`. */
+  const transfer = (handover: string, takeover: string, customers: unknown[], extra: Json = {}) =>
+    post('/cgi-bin/externalcontact/transfer_customer', {
+      handover_userid: handover,
+      takeover_userid: takeover,
+      external_userid: customers,
+      ...extra,
+    });
+
   it('moves a customer after 24 h, allows two transfers per 90 days, and reports per-customer errors', async () => {
     const customer = await customerOf('tr-a', '转接 1');
     const stranger = await customerOf('tr-c', '转接 2');
-    const first = await post('/cgi-bin/externalcontact/transfer_customer', {
-      handover_userid: 'tr-a',
-      takeover_userid: 'tr-b',
-      external_userid: [customer, stranger, 'wmunknown'],
-      transfer_success_msg: '您好，之后由我为您服务',
-    });
+    const first = await transfer('tr-a', 'tr-b', [customer, stranger, 'wmunknown'], { transfer_success_msg: '您好，之后由我为您服务' });
     expect(first).toMatchObject({
       errcode: 0,
       customer: [
@@ -514,12 +525,7 @@ describe('transfers', () => {
       customer: [{ external_userid: customer, status: 2 }],
       next_cursor: '',
     });
-    const again = await post('/cgi-bin/externalcontact/transfer_customer', {
-      handover_userid: 'tr-a',
-      takeover_userid: 'tr-b',
-      external_userid: [customer],
-    });
-    expect(again).toMatchObject({ customer: [{ errcode: 40129 }] });
+    expect(await transfer('tr-a', 'tr-b', [customer])).toMatchObject({ customer: [{ errcode: 40129 }] });
 
     sandbox.advanceClock(24 * 3600_000);
     const done = await post('/cgi-bin/externalcontact/transfer_result', { handover_userid: 'tr-a', takeover_userid: 'tr-b' });
@@ -528,43 +534,20 @@ describe('transfers', () => {
     expect((moved.follow_user as Json[]).map((follow) => follow.userid)).toEqual(['tr-b']);
 
     // Second transfer (b → c) completes through the control endpoint; a third within 90 days is refused.
-    expect(
-      await post('/cgi-bin/externalcontact/transfer_customer', {
-        handover_userid: 'tr-b',
-        takeover_userid: 'tr-c',
-        external_userid: [customer],
-      }),
-    ).toMatchObject({
-      customer: [{ errcode: 0 }],
-    });
+    expect(await transfer('tr-b', 'tr-c', [customer])).toMatchObject({ customer: [{ errcode: 0 }] });
     expect((await control('/transfers/complete')).json).toEqual({ completed: 1 });
     expect(await post('/cgi-bin/externalcontact/transfer_result', { handover_userid: 'tr-b', takeover_userid: 'tr-c' })).toMatchObject({
       customer: [{ status: 1 }],
     });
-    expect(
-      await post('/cgi-bin/externalcontact/transfer_customer', {
-        handover_userid: 'tr-c',
-        takeover_userid: 'tr-a',
-        external_userid: [customer],
-      }),
-    ).toMatchObject({
-      customer: [{ errcode: 40128 }],
-    });
+    expect(await transfer('tr-c', 'tr-a', [customer])).toMatchObject({ customer: [{ errcode: 40128 }] });
   });
 
   it('refuses whole requests that cannot work', async () => {
     const customer = await customerOf('tr-a', '转接 3');
-    const transfer = (body: Json) => post('/cgi-bin/externalcontact/transfer_customer', body);
-    expect(await transfer({ handover_userid: 'tr-a', takeover_userid: 'tr-a', external_userid: [customer] })).toMatchObject({
-      errcode: 40130,
-    });
-    expect(await transfer({ handover_userid: 'tr-a', takeover_userid: 'nobody', external_userid: [customer] })).toMatchObject({
-      errcode: 60111,
-    });
-    expect(await transfer({ handover_userid: 'tr-a', takeover_userid: 'tr-b', external_userid: [] })).toMatchObject({ errcode: 41035 });
-    expect(await transfer({ handover_userid: 'tr-a', takeover_userid: 'tr-b', external_userid: Array(101).fill(customer) })).toMatchObject({
-      errcode: 40058,
-    });
+    expect(await transfer('tr-a', 'tr-a', [customer])).toMatchObject({ errcode: 40130 });
+    expect(await transfer('tr-a', 'nobody', [customer])).toMatchObject({ errcode: 60111 });
+    expect(await transfer('tr-a', 'tr-b', [])).toMatchObject({ errcode: 41035 });
+    expect(await transfer('tr-a', 'tr-b', Array(101).fill(customer))).toMatchObject({ errcode: 40058 });
     expect(
       await post('/cgi-bin/externalcontact/resigned/transfer_customer', {
         handover_userid: 'tr-a',
@@ -613,22 +596,44 @@ describe('transfers', () => {
   });
 });
 
+describe("ids that name Object's own members", () => {
+  it('are unknown config ids, welcome codes, customers and members, change nothing, and __proto__ is an ordinary userid', async () => {
+    for (const id of ['__proto__', 'constructor']) {
+      expect(await post('/cgi-bin/externalcontact/get_contact_way', { config_id: id })).toMatchObject({ errcode: 41044 });
+      expect(await post('/cgi-bin/externalcontact/update_contact_way', { config_id: id, remark: 'polluted' })).toMatchObject({
+        errcode: 41044,
+      });
+      expect(await post('/cgi-bin/externalcontact/send_welcome_msg', { welcome_code: id, text: { content: 'hi' } })).toMatchObject({
+        errcode: 41050,
+      });
+      expect(await get('/cgi-bin/externalcontact/get', { access_token: await token(), external_userid: id })).toMatchObject({
+        errcode: 84061,
+      });
+      expect(await post('/cgi-bin/externalcontact/add_contact_way', { type: 1, scene: 2, user: [id] })).toMatchObject({ errcode: 60111 });
+      expect((await control('/del-contact', { userid: 'cb-guide', external_userid: id })).status).toBe(404);
+    }
+    const plain: Json = {};
+    expect([plain.remark, plain.used_at, Object.getPrototypeOf(plain)]).toEqual([undefined, undefined, Object.prototype]);
+
+    await member('__proto__');
+    const created = await post('/cgi-bin/externalcontact/add_contact_way', { type: 1, scene: 2, user: ['__proto__'], state: 's' });
+    expect(created).toMatchObject({ errcode: 0, config_id: expect.any(String) });
+    expect((await control('/members', undefined, 'GET')).json).toEqual(
+      expect.arrayContaining([expect.objectContaining({ userid: '__proto__' })]),
+    );
+  });
+});
+
 describe('restarts', () => {
   it('keep the credentials, members, customers and tokens', async () => {
     const accessToken = await token();
     const customers = (await control('/contacts', undefined, 'GET')).json;
     await sandbox.close();
-    sandbox = await startSandbox({
-      port: 0,
-      dataDir,
-      appUrl: app.url,
-      wecomCallbackPath: '/wecom/callback',
-      wecomRetryDelaysMs: [30, 30, 30],
-    });
+    sandbox = await startWecomSandbox();
     expect(sandbox.apiEnv).toMatchObject({ WECOM_CORPID: env.WECOM_CORPID, WECOM_SECRET: env.WECOM_SECRET, WECOM_TOKEN: env.WECOM_TOKEN });
     expect((await control('/contacts', undefined, 'GET')).json).toEqual(customers);
     expect((await control('/members', undefined, 'GET')).json).toEqual(
-      expect.arrayContaining([expect.objectContaining({ userid: 'cb-guide' })]),
+      expect.arrayContaining([expect.objectContaining({ userid: 'cb-guide' }), expect.objectContaining({ userid: '__proto__' })]),
     );
     // The new process has the real clock again, so the token issued under the advanced clock is still valid.
     expect(await post('/cgi-bin/externalcontact/get_contact_way', {}, accessToken)).toMatchObject({ errcode: 41043 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../http/errors.ts';
 import { isLoopbackDomain, signPlayUrls, signPushUrl, verifyCdnCallback } from './signing.ts';
 
+/** Tencent Cloud CSS URL signing and CDN callback checks against values computed with md5sum. */
+
 // 2025-01-01T00:00:00Z = 1735689600 s = 0x67748580.
 const EXPIRES = new Date('2025-01-01T00:00:00Z');
 
@@ -116,5 +118,10 @@ describe('verifyCdnCallback', () => {
     expect(rejection(() => verifyCdnCallback({ t: 1735689600, sign: 42 }, 'cb-key-001', before))).toMatchObject({
       details: { reason: 'missing_sign' },
     });
+  });
+
+  it('accepts nothing when the callback key is empty, not even MD5(t)', () => {
+    const sign = createHash('md5').update('1735689600').digest('hex');
+    expect(rejection(() => verifyCdnCallback({ t: 1735689600, sign }, '', before))).toMatchObject({ details: { reason: 'bad_sign' } });
   });
 });

@@ -5,6 +5,7 @@ import { AppError } from '../../http/errors.ts';
 import { testConfig } from '../../testing/app.ts';
 import { startTestSandbox, type TestSandbox } from '../../testing/sandbox.ts';
 import { PlatformError } from '../errors.ts';
+import { rejectionOf } from '../test-support.ts';
 import { scanQrPng } from '../../testing/qr.ts';
 import {
   createMiniProgramClient,
@@ -13,6 +14,8 @@ import {
   miniProgramClientFromConfig,
   type MiniProgramClient,
 } from './client.ts';
+
+/** The mini-program client against the sandbox: tokens, login codes, mini-program codes (scanned back), subscribe messages, shipping, content checks. */
 
 const TOKEN_LIFETIME_MS = 7200 * 1000;
 
@@ -54,23 +57,14 @@ function received(path: string, after: number) {
   return sandbox.sandbox.requests.list({ path: `/wechat${path}`, after });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
-
 async function platformFailure(promise: Promise<unknown>): Promise<PlatformError> {
-  const error = await rejection(promise);
+  const error = await rejectionOf(promise);
   expect(error).toBeInstanceOf(PlatformError);
   return error as PlatformError;
 }
 
 async function validationFailure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await rejection(promise);
+  const error = await rejectionOf(promise);
   expect(error).toBeInstanceOf(AppError);
   expect((error as AppError).code).toBe('VALIDATION_FAILED');
   expect((error as AppError).status).toBe(400);
@@ -159,7 +153,7 @@ describe('an unconfigured client', () => {
       mini.checkText({ content: 'x', openid: 'o', scene: 'comment' }),
     ];
     for (const call of calls) {
-      const error = (await rejection(call)) as AppError;
+      const error = (await rejectionOf(call)) as AppError;
       expect(error).toBeInstanceOf(AppError);
       expect(error).toMatchObject({
         code: 'PLATFORM_NOT_CONFIGURED',
@@ -172,7 +166,7 @@ describe('an unconfigured client', () => {
       appSecret: undefined,
       apiBaseUrl: `${sandbox.sandbox.url}/wechat`,
     });
-    expect(await rejection(onlySecret.codeToSession('code'))).toMatchObject({ details: { missing: ['WECHAT_SECRET'] } });
+    expect(await rejectionOf(onlySecret.codeToSession('code'))).toMatchObject({ details: { missing: ['WECHAT_SECRET'] } });
     expect(sandbox.sandbox.requests.list({ after })).toHaveLength(0);
   });
 });

@@ -1,7 +1,6 @@
 import { constants, privateDecrypt, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../http/errors.ts';
-import { PlatformError } from '../errors.ts';
+import { callbackRejectionOf, platformFailureOf } from '../test-support.ts';
 import { createWechatPayClient, type WechatPayClientOptions, type WechatPaySettings } from './client.ts';
 import {
   generateRsaKeys,
@@ -10,6 +9,9 @@ import {
   selfSignedCertificate,
   signedHeaders,
   startFakeServer,
+  TEST_APIV3_KEY,
+  testSettings,
+  UNPAID_TRANSACTION,
   type CannedReply,
   type RecordedRequest,
   type RsaKeys,
@@ -18,7 +20,7 @@ import {
 /** Certificate mode: the client starts with one platform certificate and learns rotated ones from `GET /v3/certificates`. */
 
 const DAY_MS = 24 * 3600_000;
-const apiV3Key = 'sandboxApiV3Key0123456789abcdefg';
+const apiV3Key = TEST_APIV3_KEY;
 const merchant = generateRsaKeys();
 const rogue = generateRsaKeys();
 
@@ -36,14 +38,7 @@ function platformCertificate(serial: string, validFrom: Date): PlatformCertifica
 const older = platformCertificate('3F5A8E21C0D9B7A6F5E4D3C2B1A0998877665544', new Date(Date.now() - 200 * DAY_MS));
 const rotated = platformCertificate('6A1B2C3D4E5F60718293A4B5C6D7E8F901234567', new Date(Date.now() - DAY_MS));
 
-const transaction = {
-  appid: 'wx0123456789abcdef',
-  mchid: '1900000001',
-  out_trade_no: 'ORDER20240601000001',
-  trade_state: 'NOTPAY',
-  trade_state_desc: '订单未支付',
-  amount: { total: 1990 },
-};
+const transaction = UNPAID_TRANSACTION;
 
 interface ServerPlan {
   /** Signs every reply except the download. */
@@ -92,17 +87,8 @@ function route(request: RecordedRequest): CannedReply {
 
 beforeAll(async () => {
   server = await startFakeServer({ privateKey: older.keys.privateKey, serial: older.serial }, (request) => route(request));
-  settings = {
-    appId: 'wx0123456789abcdef',
-    mchId: '1900000001',
-    privateKeyPem: merchant.privateKeyPem,
-    merchantSerialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
-    apiV3Key,
-    // As the sandbox writes it: a marker line before the PEM.
-    platformPublicKeyPem: `# sandbox-generated: development only\n${older.pem}`,
-    platformPublicKeyId: undefined,
-    apiBaseUrl: server.url,
-  };
+  // As the sandbox writes it: a marker line before the PEM.
+  settings = testSettings(merchant, `# sandbox-generated: development only\n${older.pem}`, server.url);
 });
 
 afterAll(() => server.close());
@@ -147,24 +133,6 @@ function notificationSignedBy(
   return { body, headers: signedHeaders(signer.keys.privateKey, body, { serial: signer.serial, timestamp: secondsNow(nowMs) }) };
 }
 
-async function rejectionReason(promise: Promise<unknown>): Promise<unknown> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return ((error as AppError).details as { reason: string }).reason;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<PlatformError['failure']> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(PlatformError);
-  return (error as PlatformError).failure;
-}
-
 describe('certificate mode', () => {
   it('trusts the configured certificate by its serial, in any case', async () => {
     plan.replySigner = { ...older, serial: older.serial.toLowerCase() };
@@ -192,12 +160,12 @@ describe('certificate mode', () => {
     plan.downloadSigner = rotated;
     const wechatPay = client();
     // The reply's serial is unknown, so the client downloads certificates; that download is refused too.
-    const failure = await failureOf(wechatPay.queryByOutTradeNo('ORDER20240601000001'));
+    const failure = await platformFailureOf(wechatPay.queryByOutTradeNo('ORDER20240601000001'));
     expect(failure).toMatchObject({ code: 'BAD_SIGNATURE', operation: 'certificates' });
     expect(failure.message).toContain('unknown-serial');
     expect(downloads()).toHaveLength(1);
     const { body, headers } = notificationSignedBy(rotated);
-    expect(await rejectionReason(wechatPay.verifyNotification(body, headers))).toBe('unknown-serial');
+    expect(await callbackRejectionOf(wechatPay.verifyNotification(body, headers))).toBe('unknown-serial');
   });
 
   it('rejects a whole download when a certificate fails its GCM tag or is listed under another serial', async () => {
@@ -207,10 +175,25 @@ describe('certificate mode', () => {
     ]) {
       plan.listed = listed;
       const wechatPay = client();
-      expect(await failureOf(wechatPay.refreshPlatformCertificates())).toMatchObject({ code: 'BAD_REPLY', operation: 'certificates' });
+      expect(await platformFailureOf(wechatPay.refreshPlatformCertificates())).toMatchObject({
+        code: 'BAD_REPLY',
+        operation: 'certificates',
+      });
       const { body, headers } = notificationSignedBy(rotated);
-      expect(await rejectionReason(wechatPay.verifyNotification(body, headers))).toBe('unknown-serial');
+      expect(await callbackRejectionOf(wechatPay.verifyNotification(body, headers))).toBe('unknown-serial');
     }
+  });
+
+  it('stops trusting a certificate once it has expired, configured or downloaded', async () => {
+    const serial = '5E0000000000000000000000000000000000000A';
+    const expired = { keys: rogue, serial, pem: selfSignedCertificate(rogue, serial, new Date(Date.now() - 400 * DAY_MS)) };
+    plan = { replySigner: expired, downloadSigner: older, listed: [{ certificate: older }, { certificate: expired }] };
+    const configuredExpired = createWechatPayClient({ ...settings, platformPublicKeyPem: expired.pem });
+    expect(await platformFailureOf(configuredExpired.queryByOutTradeNo('ORDER20240601000001'))).toMatchObject({ code: 'BAD_SIGNATURE' });
+    const downloadedExpired = client();
+    await downloadedExpired.refreshPlatformCertificates();
+    const { body, headers } = notificationSignedBy(expired);
+    expect(await callbackRejectionOf(downloadedExpired.verifyNotification(body, headers))).toBe('unknown-serial');
   });
 
   it('downloads at most once a minute however many unknown serials arrive', async () => {
@@ -220,12 +203,12 @@ describe('certificate mode', () => {
     const forged = { keys: rogue, serial: '1C0FFEE000000000000000000000000000000000' };
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const { body, headers } = notificationSignedBy(forged, now());
-      expect(await rejectionReason(wechatPay.verifyNotification(body, headers))).toBe('unknown-serial');
+      expect(await callbackRejectionOf(wechatPay.verifyNotification(body, headers))).toBe('unknown-serial');
     }
     expect(downloads()).toHaveLength(1);
     offsetMs = 61_000;
     const { body, headers } = notificationSignedBy(forged, now());
-    expect(await rejectionReason(wechatPay.verifyNotification(body, headers))).toBe('unknown-serial');
+    expect(await callbackRejectionOf(wechatPay.verifyNotification(body, headers))).toBe('unknown-serial');
     expect(downloads()).toHaveLength(2);
   });
 

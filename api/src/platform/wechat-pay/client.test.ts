@@ -2,7 +2,7 @@ import { constants, privateDecrypt, publicEncrypt, verify } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@mall/config';
 import { AppError } from '../../http/errors.ts';
-import { PlatformError } from '../errors.ts';
+import { platformFailureOf } from '../test-support.ts';
 import {
   createWechatPayClient,
   formatChinaTime,
@@ -17,26 +17,22 @@ import {
   selfSignedCertificate,
   signedHeaders,
   startFakeServer,
+  TEST_PUBLIC_KEY_ID,
+  testSettings,
+  UNPAID_TRANSACTION,
   type CannedReply,
   type RecordedRequest,
 } from './test-support.ts';
 
-const apiV3Key = 'sandboxApiV3Key0123456789abcdefg';
-const publicKeyId = 'PUB_KEY_ID_0114232134912410000000000000';
+/** The WeChat Pay client against a fake WeChat Pay in public-key mode: request signing, reply verification, smart guides, configuration. */
+
+const publicKeyId = TEST_PUBLIC_KEY_ID;
 const merchant = generateRsaKeys();
 const platform = generateRsaKeys();
 const impostor = generateRsaKeys();
 const PREFIX = '/wechatpay';
 
-const transaction = {
-  appid: 'wx0123456789abcdef',
-  mchid: '1900000001',
-  out_trade_no: 'ORDER20240601000001',
-  trade_state: 'NOTPAY',
-  trade_state_desc: '订单未支付',
-  amount: { total: 1990, payer_currency: 'CNY' },
-  scene_info: { device_id: '' },
-};
+const transaction = UNPAID_TRANSACTION;
 
 const refund = {
   refund_id: '50000000382019052709732678859',
@@ -101,16 +97,7 @@ let client: WechatPayClient;
 
 beforeAll(async () => {
   server = await startFakeServer({ privateKey: platform.privateKey, serial: publicKeyId }, (request) => (override ?? route)(request));
-  settings = {
-    appId: 'wx0123456789abcdef',
-    mchId: '1900000001',
-    privateKeyPem: merchant.privateKeyPem,
-    merchantSerialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
-    apiV3Key,
-    platformPublicKeyPem: platform.publicKeyPem,
-    platformPublicKeyId: publicKeyId,
-    apiBaseUrl: `${server.url}${PREFIX}`,
-  };
+  settings = testSettings(merchant, platform.publicKeyPem, `${server.url}${PREFIX}`);
   client = createWechatPayClient(settings);
 });
 
@@ -131,16 +118,16 @@ function expectSignedByMerchant(request: RecordedRequest): void {
   expect(verify('sha256', Buffer.from(signed), merchant.publicKey, Buffer.from(fields.signature!, 'base64'))).toBe(true);
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<PlatformError['failure']> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(PlatformError);
-  return (error as PlatformError).failure;
-}
-
 describe('prepayJsapi', () => {
+  /** Only what an order needs. */
+  const smallestOrder = {
+    description: 'x',
+    outTradeNo: 'ORDER20240601000001',
+    notifyUrl: 'https://mall.example.com/api/pay/notify',
+    amountFen: 1,
+    payerOpenid: 'o',
+  };
+
   it('sends the signed JSON once to the configured base URL and signs wx.requestPayment', async () => {
     const before = Date.now();
     const prepay = await client.prepayJsapi({
@@ -180,15 +167,7 @@ describe('prepayJsapi', () => {
   });
 
   it("turns WeChat Pay's {code, message} into a PlatformError with that code and status", async () => {
-    const failure = await failureOf(
-      client.prepayJsapi({
-        description: 'x',
-        outTradeNo: 'ORDER_ALREADY_PAID',
-        notifyUrl: 'https://mall.example.com/api/pay/notify',
-        amountFen: 1,
-        payerOpenid: 'o',
-      }),
-    );
+    const failure = await platformFailureOf(client.prepayJsapi({ ...smallestOrder, outTradeNo: 'ORDER_ALREADY_PAID' }));
     expect(failure).toEqual({
       platform: 'wechatpay',
       operation: 'transactions_jsapi',
@@ -198,19 +177,22 @@ describe('prepayJsapi', () => {
     });
   });
 
+  it('fails as BAD_REPLY on a signed 200 without the prepay id (null, empty or another object)', async () => {
+    for (const body of ['null', '', '{"code":"SUCCESS"}']) {
+      override = () => ({ status: 200, body, headers: signedHeaders(platform.privateKey, body, { serial: publicKeyId }) });
+      expect(await platformFailureOf(client.prepayJsapi(smallestOrder))).toMatchObject({
+        code: 'BAD_REPLY',
+        operation: 'transactions_jsapi',
+      });
+    }
+  });
+
   it('refuses bad input before calling WeChat Pay', async () => {
-    const order = {
-      description: 'x',
-      outTradeNo: 'ORDER20240601000001',
-      notifyUrl: 'https://mall.example.com/n',
-      amountFen: 1,
-      payerOpenid: 'o',
-    };
     for (const bad of [
-      { ...order, outTradeNo: '../../v3/refund' },
-      { ...order, amountFen: 0.5 },
-      { ...order, notifyUrl: 'https://mall.example.com/n?order=1' },
-      { ...order, description: 'x'.repeat(128) },
+      { ...smallestOrder, outTradeNo: '../../v3/refund' },
+      { ...smallestOrder, amountFen: 0.5 },
+      { ...smallestOrder, notifyUrl: 'https://mall.example.com/n?order=1' },
+      { ...smallestOrder, description: 'x'.repeat(128) },
     ]) {
       await expect(client.prepayJsapi(bad)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     }
@@ -240,9 +222,12 @@ describe('queries, close and refunds', () => {
 
   it('fails as BAD_REPLY on a malformed reply or a reply about another order', async () => {
     override = () => json(200, { ...transaction, trade_state: 'PAID?' });
-    expect(await failureOf(client.queryByOutTradeNo('ORDER20240601000001'))).toMatchObject({ code: 'BAD_REPLY', operation: 'query' });
+    expect(await platformFailureOf(client.queryByOutTradeNo('ORDER20240601000001'))).toMatchObject({
+      code: 'BAD_REPLY',
+      operation: 'query',
+    });
     override = undefined;
-    expect(await failureOf(client.queryByOutTradeNo('ORDER20240601000002'))).toMatchObject({ code: 'BAD_REPLY' });
+    expect(await platformFailureOf(client.queryByOutTradeNo('ORDER20240601000002'))).toMatchObject({ code: 'BAD_REPLY' });
   });
 
   it('closes an order (204)', async () => {
@@ -292,17 +277,17 @@ describe('response signatures', () => {
   it.each(tampered)('rejects %s as BAD_SIGNATURE, even on an error reply', async (_name, headersFor) => {
     const body = JSON.stringify(transaction);
     override = () => ({ status: 200, body, headers: headersFor(body) });
-    expect(await failureOf(client.queryByOutTradeNo('ORDER20240601000001'))).toMatchObject({ code: 'BAD_SIGNATURE', status: 200 });
+    expect(await platformFailureOf(client.queryByOutTradeNo('ORDER20240601000001'))).toMatchObject({ code: 'BAD_SIGNATURE', status: 200 });
 
     // A forged ORDER_NOT_EXIST must not read as "never placed".
     const notFound = JSON.stringify({ code: 'ORDER_NOT_EXIST', message: '订单不存在' });
     override = () => ({ status: 404, body: notFound, headers: headersFor(notFound) });
-    expect(await failureOf(client.queryByOutTradeNo('ORDER20240601000001'))).toMatchObject({ code: 'BAD_SIGNATURE', status: 404 });
+    expect(await platformFailureOf(client.queryByOutTradeNo('ORDER20240601000001'))).toMatchObject({ code: 'BAD_SIGNATURE', status: 404 });
   });
 
   it('verifies a 204 over its empty body', async () => {
     override = () => ({ status: 204, headers: signedHeaders(impostor.privateKey, '', { serial: publicKeyId }) });
-    expect(await failureOf(client.close('ORDER20240601000001'))).toMatchObject({ code: 'BAD_SIGNATURE', operation: 'close' });
+    expect(await platformFailureOf(client.close('ORDER20240601000001'))).toMatchObject({ code: 'BAD_SIGNATURE', operation: 'close' });
   });
 
   it('matches the reply serial case-insensitively', async () => {
@@ -420,7 +405,9 @@ describe('configuration', () => {
       now: Date.now,
       maxClockSkewSeconds: 300,
     });
-    expect(await failureOf(http.get('https://evil.example.com/v3/pay/transactions/jsapi', {}))).toMatchObject({ code: 'UNSUPPORTED' });
+    expect(await platformFailureOf(http.get('https://evil.example.com/v3/pay/transactions/jsapi', {}))).toMatchObject({
+      code: 'UNSUPPORTED',
+    });
     expect(server.requests).toHaveLength(0);
   });
 });

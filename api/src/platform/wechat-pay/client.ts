@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../../http/errors.ts';
 import { PlatformError, platformNotConfigured } from '../errors.ts';
 import { decryptAes256Gcm } from './gcm.ts';
-import { WechatPayHttp, type VerifiedReply, type WechatPayCall } from './http-service.ts';
+import { badReply, WechatPayHttp, type VerifiedReply, type WechatPayCall } from './http-service.ts';
 import { verifyWechatPayNotification } from './notifications.ts';
 import { isCertificatePem, PlatformKeys, readPlatformCertificate, type PlatformKey } from './platform-keys.ts';
 import {
@@ -21,6 +21,7 @@ import {
   type WechatPayTransaction,
 } from './schemas.ts';
 
+/** The `WECHATPAY_*` configuration plus the AppID payments are made in. */
 export type WechatPaySettings = Config['wechatPay'] & {
   /** The mini-program AppID payments are made in. */
   appId: string;
@@ -112,7 +113,8 @@ export interface WechatPayClient {
   assignGuide(guideId: string, outTradeNo: string): Promise<void>;
   /**
    * Verifies a notification on its raw body and decrypts it; failures are `CALLBACK_REJECTED` with
-   * `details.reason`: signtest, unknown-serial, stale-timestamp, bad-signature, malformed, decrypt-failed.
+   * `details.reason`: signtest, unknown-serial, stale-timestamp, bad-signature, malformed, decrypt-failed,
+   * other-merchant (a resource about another mchid or appid).
    */
   verifyNotification(rawBody: Buffer | string, headers: Record<string, string | string[] | undefined>): Promise<WechatPayNotification>;
   /** Downloads the platform certificates (certificate mode) and returns every serial now trusted. */
@@ -176,10 +178,7 @@ function validInput<T>(schema: z.ZodType<T>, input: unknown): T {
 function parseReply<T>(operation: string, schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new PlatformError(
-    { platform: 'wechatpay', operation, code: 'BAD_REPLY', message: `unexpected reply: ${z.prettifyError(result.error)}` },
-    { cause: result.error },
-  );
+  throw badReply(operation, `unexpected reply: ${z.prettifyError(result.error)}`, { cause: result.error });
 }
 
 function isPlatformCode(error: unknown, codes: readonly string[]): boolean {
@@ -319,12 +318,7 @@ class HardenedWechatPayClient implements WechatPayClient {
     }
     const transaction = parseReply('query', transactionSchema, data);
     if (transaction.outTradeNo !== outTradeNo || transaction.mchId !== this.settings.mchId) {
-      throw new PlatformError({
-        platform: 'wechatpay',
-        operation: 'query',
-        code: 'BAD_REPLY',
-        message: 'the reply is about another order',
-      });
+      throw badReply('query', 'the reply is about another order');
     }
     return transaction;
   }
@@ -399,15 +393,7 @@ class HardenedWechatPayClient implements WechatPayClient {
         workId: guide.work_id || undefined,
       }));
     } catch (cause) {
-      throw new PlatformError(
-        {
-          platform: 'wechatpay',
-          operation: 'smartguide_guides_query',
-          code: 'BAD_REPLY',
-          message: 'cannot decrypt the guides’ name or mobile',
-        },
-        { cause },
-      );
+      throw badReply('smartguide_guides_query', 'cannot decrypt the guides’ name or mobile', { cause });
     }
     return { guides, totalCount: listing.total_count };
   }
@@ -428,6 +414,8 @@ class HardenedWechatPayClient implements WechatPayClient {
       // A failed certificate download leaves the serial unknown: the notification is refused and retried.
       findKey: (serial) => this.findKey(serial, true).catch(() => undefined),
       apiV3Key: this.settings.apiV3Key,
+      mchId: this.settings.mchId,
+      appId: this.settings.appId,
       now: this.now,
       maxClockSkewSeconds: this.maxClockSkewSeconds,
     });
@@ -439,10 +427,10 @@ class HardenedWechatPayClient implements WechatPayClient {
   }
 
   private async findKey(serial: string, refresh: boolean): Promise<KeyObject | undefined> {
-    const known = this.keys.find(serial);
+    const known = this.keys.find(serial, this.now());
     if (known !== undefined || !refresh || this.keys.mode !== 'certificate') return known?.key;
     await this.refreshCertificatesAtMostEveryMinute();
-    return this.keys.find(serial)?.key;
+    return this.keys.find(serial, this.now())?.key;
   }
 
   private refreshCertificatesAtMostEveryMinute(): Promise<void> {
@@ -478,15 +466,7 @@ class HardenedWechatPayClient implements WechatPayClient {
         return readPlatformCertificate(pem, serial);
       });
     } catch (cause) {
-      throw new PlatformError(
-        {
-          platform: 'wechatpay',
-          operation: 'certificates',
-          code: 'BAD_REPLY',
-          message: 'a platform certificate does not decrypt or match its serial',
-        },
-        { cause },
-      );
+      throw badReply('certificates', 'a platform certificate does not decrypt or match its serial', { cause });
     }
     this.keys.addCertificates(certificates);
   }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decryptAes256Gcm } from './gcm.ts';
 import { sealGcm } from './test-support.ts';
 
+/** AEAD_AES_256_GCM decryption: every tampered part must fail authentication. */
+
 const apiV3Key = 'sandbox0123456789abcdef012345678';
 const nonce = 'abcdef012345';
 const plaintext = '{"out_trade_no":"ORDER000001","trade_state":"SUCCESS"}';

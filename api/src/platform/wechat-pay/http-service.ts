@@ -5,6 +5,14 @@ import { platformFetch, type PlatformReply } from '../http.ts';
 import { errorReplySchema } from './schemas.ts';
 import { checkSignature } from './signatures.ts';
 
+/** A reply WeChat Pay would not send (not JSON, wrong shape, undecryptable): `BAD_REPLY`. */
+export function badReply(operation: string, message: string, options: { status?: number; cause?: unknown } = {}): PlatformError {
+  return new PlatformError(
+    { platform: 'wechatpay', operation, code: 'BAD_REPLY', message, ...(options.status === undefined ? {} : { status: options.status }) },
+    { cause: options.cause },
+  );
+}
+
 /** The host wechatpay-node-v3 hard-codes in every URL it builds. */
 export const WECHATPAY_HOST = 'https://api.mch.weixin.qq.com';
 
@@ -86,10 +94,7 @@ export class WechatPayHttp implements IPayRequest {
     try {
       json = text === '' ? undefined : JSON.parse(text);
     } catch (cause) {
-      throw new PlatformError(
-        { platform: 'wechatpay', operation: call.operation, code: 'BAD_REPLY', message: 'the reply is not JSON', status: reply.status },
-        { cause },
-      );
+      throw badReply(call.operation, 'the reply is not JSON', { status: reply.status, cause });
     }
     if (reply.status >= 300) {
       const error = errorReplySchema.safeParse(json);
@@ -104,8 +109,13 @@ export class WechatPayHttp implements IPayRequest {
     return { status: reply.status, json };
   }
 
+  /** The library reads fields of `data` (e.g. `data.prepay_id`) unchecked: anything but a JSON object (or a 204) stops here. */
   private async forLibrary(call: WechatPayCall): Promise<Output> {
     const reply = await this.send(call);
+    const isObject = typeof reply.json === 'object' && reply.json !== null && !Array.isArray(reply.json);
+    if (reply.status !== 204 && !isObject) {
+      throw badReply(call.operation, 'the reply is not a JSON object', { status: reply.status });
+    }
     return { status: reply.status, data: reply.json };
   }
 

@@ -1,3 +1,4 @@
+/** The WeChat Pay client and the types callers need. */
 export {
   createWechatPayClient,
   formatChinaTime,

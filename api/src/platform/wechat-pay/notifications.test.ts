@@ -1,26 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../http/errors.ts';
-import { createWechatPayClient, type WechatPaySettings } from './client.ts';
-import { generateRsaKeys, sealGcm, secondsNow, signedHeaders } from './test-support.ts';
+import { callbackRejectionOf } from '../test-support.ts';
+import { createWechatPayClient } from './client.ts';
+import { generateRsaKeys, sealGcm, secondsNow, signedHeaders, TEST_APIV3_KEY, TEST_PUBLIC_KEY_ID, testSettings } from './test-support.ts';
+
+/** Notification verification on a fixed clock: what is accepted, and each rejection with its reason, in the order checked. */
 
 const NOW = Date.parse('2024-06-01T04:30:00Z');
-const apiV3Key = 'sandboxApiV3Key0123456789abcdefg';
-const publicKeyId = 'PUB_KEY_ID_0114232134912410000000000000';
+const apiV3Key = TEST_APIV3_KEY;
+const publicKeyId = TEST_PUBLIC_KEY_ID;
 const merchant = generateRsaKeys();
 const platform = generateRsaKeys();
 const impostor = generateRsaKeys();
 
-const settings: WechatPaySettings = {
-  appId: 'wx0123456789abcdef',
-  mchId: '1900000001',
-  privateKeyPem: merchant.privateKeyPem,
-  merchantSerialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
-  apiV3Key,
-  platformPublicKeyPem: platform.publicKeyPem,
-  platformPublicKeyId: publicKeyId,
-  apiBaseUrl: 'http://127.0.0.1:9',
-};
+// Never called: notifications need no requests to WeChat Pay.
+const settings = testSettings(merchant, platform.publicKeyPem, 'http://127.0.0.1:9');
 const client = createWechatPayClient(settings, { now: () => NOW });
 
 const transaction = {
@@ -99,17 +93,6 @@ function notification(options: NotificationOptions = {}): { body: string; header
   return { body: options.alterBody ? options.alterBody(body) : body, headers };
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe('CALLBACK_REJECTED');
-  expect((error as AppError).status).toBe(401);
-  return ((error as AppError).details as { reason: string }).reason;
-}
-
 describe('verifyNotification', () => {
   it('verifies and decrypts a payment notification into a typed transaction', async () => {
     const { body, headers } = notification();
@@ -157,49 +140,49 @@ describe('verifyNotification', () => {
 
   it('rejects WeChat Pay SIGNTEST probes', async () => {
     const { body, headers } = notification({ signature: `WECHATPAY/SIGNTEST/${randomBytes(32).toString('base64')}` });
-    expect(await rejectionOf(client.verifyNotification(body, headers))).toBe('signtest');
+    expect(await callbackRejectionOf(client.verifyNotification(body, headers))).toBe('signtest');
   });
 
   it('rejects an unknown serial', async () => {
     const { body, headers } = notification({ serial: 'PUB_KEY_ID_0114232134912410000000000001', signer: impostor });
-    expect(await rejectionOf(client.verifyNotification(body, headers))).toBe('unknown-serial');
+    expect(await callbackRejectionOf(client.verifyNotification(body, headers))).toBe('unknown-serial');
   });
 
   it('rejects timestamps more than five minutes off, either way', async () => {
     const old = notification({ timestamp: secondsNow(NOW - 301_000) });
     const future = notification({ timestamp: secondsNow(NOW + 301_000) });
-    expect(await rejectionOf(client.verifyNotification(old.body, old.headers))).toBe('stale-timestamp');
-    expect(await rejectionOf(client.verifyNotification(future.body, future.headers))).toBe('stale-timestamp');
+    expect(await callbackRejectionOf(client.verifyNotification(old.body, old.headers))).toBe('stale-timestamp');
+    expect(await callbackRejectionOf(client.verifyNotification(future.body, future.headers))).toBe('stale-timestamp');
   });
 
   it('honours a configured clock skew', async () => {
     const strict = createWechatPayClient(settings, { now: () => NOW, maxClockSkewSeconds: 10 });
     const { body, headers } = notification({ timestamp: secondsNow(NOW - 11_000) });
-    expect(await rejectionOf(strict.verifyNotification(body, headers))).toBe('stale-timestamp');
+    expect(await callbackRejectionOf(strict.verifyNotification(body, headers))).toBe('stale-timestamp');
   });
 
   it('rejects a signature by another key under the known serial', async () => {
     const { body, headers } = notification({ signer: impostor });
-    expect(await rejectionOf(client.verifyNotification(body, headers))).toBe('bad-signature');
+    expect(await callbackRejectionOf(client.verifyNotification(body, headers))).toBe('bad-signature');
   });
 
   it('verifies the raw body: the same JSON re-serialised no longer verifies', async () => {
     const { body, headers } = notification({ alterBody: (raw) => JSON.stringify(JSON.parse(raw), null, 1) });
-    expect(await rejectionOf(client.verifyNotification(body, headers))).toBe('bad-signature');
+    expect(await callbackRejectionOf(client.verifyNotification(body, headers))).toBe('bad-signature');
   });
 
   it('rejects missing signature headers and bodies that are not notifications', async () => {
     const { body, headers } = notification();
     const { 'wechatpay-nonce': _nonce, ...withoutNonce } = headers;
-    expect(await rejectionOf(client.verifyNotification(body, withoutNonce))).toBe('malformed');
-    expect(await rejectionOf(client.verifyNotification(body, { ...headers, 'wechatpay-timestamp': 'soon' }))).toBe('malformed');
-    expect(await rejectionOf(client.verifyNotification(body, { ...headers, 'wechatpay-serial': [publicKeyId, publicKeyId] }))).toBe(
+    expect(await callbackRejectionOf(client.verifyNotification(body, withoutNonce))).toBe('malformed');
+    expect(await callbackRejectionOf(client.verifyNotification(body, { ...headers, 'wechatpay-timestamp': 'soon' }))).toBe('malformed');
+    expect(await callbackRejectionOf(client.verifyNotification(body, { ...headers, 'wechatpay-serial': [publicKeyId, publicKeyId] }))).toBe(
       'malformed',
     );
 
     const notJson = 'id=1&event_type=TRANSACTION.SUCCESS';
     const signedNotJson = signedHeaders(platform.privateKey, notJson, { serial: publicKeyId, timestamp: secondsNow(NOW) });
-    expect(await rejectionOf(client.verifyNotification(notJson, signedNotJson))).toBe('malformed');
+    expect(await callbackRejectionOf(client.verifyNotification(notJson, signedNotJson))).toBe('malformed');
   });
 
   it('rejects a resource whose GCM tag, associated data or key is wrong', async () => {
@@ -207,7 +190,7 @@ describe('verifyNotification', () => {
     const wrongAad = notification({ associatedData: 'transaction', sealedWithAssociatedData: 'refund' });
     const wrongKey = notification({ sealKey: 'sandboxAnotherKey0123456789abcde' });
     for (const { body, headers } of [flipped, wrongAad, wrongKey]) {
-      expect(await rejectionOf(client.verifyNotification(body, headers))).toBe('decrypt-failed');
+      expect(await callbackRejectionOf(client.verifyNotification(body, headers))).toBe('decrypt-failed');
     }
   });
 
@@ -216,7 +199,18 @@ describe('verifyNotification', () => {
     const notJson = notification({ resource: 'not json' });
     const refundAsTransaction = notification({ eventType: 'TRANSACTION.SUCCESS', resource: refund });
     for (const { body, headers } of [missingState, notJson, refundAsTransaction]) {
-      expect(await rejectionOf(client.verifyNotification(body, headers))).toBe('malformed');
+      expect(await callbackRejectionOf(client.verifyNotification(body, headers))).toBe('malformed');
+    }
+  });
+
+  it('rejects a payment or refund for another merchant or mini-program', async () => {
+    const cases = [
+      notification({ resource: { ...transaction, mchid: '1900000002' } }),
+      notification({ resource: { ...transaction, appid: 'wx00000000000000ff' } }),
+      notification({ eventType: 'REFUND.SUCCESS', resource: { ...refund, mchid: '1900000002' } }),
+    ];
+    for (const { body, headers } of cases) {
+      expect(await callbackRejectionOf(client.verifyNotification(body, headers))).toBe('other-merchant');
     }
   });
 
@@ -229,7 +223,7 @@ describe('verifyNotification', () => {
     ];
     for (const [options, reason] of cases) {
       const { body, headers } = notification(options);
-      expect(await rejectionOf(client.verifyNotification(body, headers))).toBe(reason);
+      expect(await callbackRejectionOf(client.verifyNotification(body, headers))).toBe(reason);
     }
   });
 });

@@ -5,12 +5,15 @@ import { notificationEnvelopeSchema, refundResourceSchema, transactionSchema, ty
 import { checkSignature, signedMessageFromHeaders, type SignatureFailure } from './signatures.ts';
 
 /** Why a notification was refused (in the `CALLBACK_REJECTED` error's `details.reason`). */
-export type NotificationRejection = SignatureFailure | 'decrypt-failed';
+export type NotificationRejection = SignatureFailure | 'decrypt-failed' | 'other-merchant';
 
 export interface NotificationVerifier {
   /** The trusted key for a `Wechatpay-Serial` (may download platform certificates in certificate mode). */
   findKey(serial: string): Promise<KeyObject | undefined>;
   apiV3Key: string;
+  /** The merchant and mini-program the resource must be about. */
+  mchId: string;
+  appId: string;
   now(): number;
   maxClockSkewSeconds: number;
 }
@@ -21,8 +24,9 @@ function rejected(reason: NotificationRejection, cause?: unknown): AppError {
 
 /**
  * Verifies a payment or refund notification and decrypts its resource. Order: SIGNTEST probe, known
- * serial, fresh timestamp, RSA signature over the raw body, envelope, AES-256-GCM with tag check, resource.
- * Any failure is `CALLBACK_REJECTED` (401) with a distinct `details.reason`, so WeChat Pay retries.
+ * serial, fresh timestamp, RSA signature over the raw body, envelope, AES-256-GCM with tag check, resource,
+ * our mchid (and appid for payments). Any failure is `CALLBACK_REJECTED` (401) with a distinct
+ * `details.reason`, so WeChat Pay retries.
  */
 export async function verifyWechatPayNotification(
   rawBody: Buffer | string,
@@ -53,13 +57,17 @@ export async function verifyWechatPayNotification(
   }
 
   const head = { id: envelope.id, createTime: envelope.create_time, summary: envelope.summary };
+  let notification: WechatPayNotification;
   try {
     const resource: unknown = JSON.parse(plaintext.toString('utf8'));
-    if (envelope.event_type === 'TRANSACTION.SUCCESS') {
-      return { ...head, eventType: envelope.event_type, resource: transactionSchema.parse(resource) };
-    }
-    return { ...head, eventType: envelope.event_type, resource: refundResourceSchema.parse(resource) };
+    notification =
+      envelope.event_type === 'TRANSACTION.SUCCESS'
+        ? { ...head, eventType: envelope.event_type, resource: transactionSchema.parse(resource) }
+        : { ...head, eventType: envelope.event_type, resource: refundResourceSchema.parse(resource) };
   } catch (cause) {
     throw rejected('malformed', cause);
   }
+  const { resource } = notification;
+  if (resource.mchId !== verifier.mchId || ('appId' in resource && resource.appId !== verifier.appId)) throw rejected('other-merchant');
+  return notification;
 }

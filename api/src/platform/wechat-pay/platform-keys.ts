@@ -49,8 +49,10 @@ export class PlatformKeys {
     }
   }
 
-  find(serial: string): PlatformKey | undefined {
-    return this.bySerial.get(serialKey(serial));
+  /** The key named `serial` if it is valid at `nowMs`: WeChat Pay signs nothing with an expired certificate. */
+  find(serial: string, nowMs: number): PlatformKey | undefined {
+    const key = this.bySerial.get(serialKey(serial));
+    return key !== undefined && key.validFrom <= nowMs && nowMs <= key.validTo ? key : undefined;
   }
 
   /** Trusts more platform certificates (from `readPlatformCertificate`). */

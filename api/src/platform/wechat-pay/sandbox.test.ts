@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSandbox, type TestSandbox } from '../../testing/sandbox.ts';
 import { AppError } from '../../http/errors.ts';
-import { PlatformError } from '../errors.ts';
+import { platformFailureOf } from '../test-support.ts';
 import { createWechatPayClient, type WechatPayClient, type WechatPaySettings } from './client.ts';
 import type { WechatPayNotification } from './schemas.ts';
 
@@ -71,15 +71,6 @@ async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 5
 
 function uniqueOrderNo(prefix = 'T'): string {
   return `${prefix}${Date.now()}${randomBytes(6).toString('hex')}`.slice(0, 32);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<PlatformError['failure']> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(PlatformError);
-  return (error as PlatformError).failure;
 }
 
 const sandboxes = new Map<Mode, TestSandbox>();
@@ -245,7 +236,7 @@ describe.each(['public-key', 'certificate'] as const)('against the sandbox in %s
     await expect(client().queryByOutTradeNo(uniqueOrderNo('NONE'))).resolves.toBeNull();
     await expect(client().queryRefund(uniqueOrderNo('NONE'))).resolves.toBeNull();
     const { outTradeNo } = await paidOrder();
-    const failure = await failureOf(
+    const failure = await platformFailureOf(
       client().prepayJsapi({
         description: '沙箱测试商品',
         outTradeNo,
@@ -282,7 +273,7 @@ describe.each(['public-key', 'certificate'] as const)('against the sandbox in %s
     expect(order.guide_id).toBe(guideId);
 
     const paid = await paidOrder();
-    expect(await failureOf(client().assignGuide(guideId, paid.outTradeNo))).toMatchObject({ code: 'ORDERPAID' });
+    expect(await platformFailureOf(client().assignGuide(guideId, paid.outTradeNo))).toMatchObject({ code: 'ORDERPAID' });
   });
 
   it('rejects every tampered notification with its reason, accepting none, and still takes a replay', async () => {
@@ -322,13 +313,13 @@ describe('trust', () => {
       ...settings,
       platformPublicKeyPem: otherPlatformKey.export({ type: 'spki', format: 'pem' }).toString(),
     });
-    const failure = await failureOf(misconfigured.queryByOutTradeNo(uniqueOrderNo('NONE')));
+    const failure = await platformFailureOf(misconfigured.queryByOutTradeNo(uniqueOrderNo('NONE')));
     // A forged ORDER_NOT_EXIST must not read as "never placed".
     expect(failure).toMatchObject({ code: 'BAD_SIGNATURE', status: 404 });
     expect(failure.message).toContain('bad-signature');
 
     const otherSandbox = createWechatPayClient({ ...settingsFor(sandboxes.get('certificate')!), apiBaseUrl: settings.apiBaseUrl });
-    expect(await failureOf(otherSandbox.queryByOutTradeNo(uniqueOrderNo('NONE')))).toMatchObject({ code: 'BAD_SIGNATURE' });
+    expect(await platformFailureOf(otherSandbox.queryByOutTradeNo(uniqueOrderNo('NONE')))).toMatchObject({ code: 'BAD_SIGNATURE' });
   });
 
   it('refuses replies whose certificate it cannot learn from a trusted download (certificate mode)', async () => {
@@ -339,7 +330,7 @@ describe('trust', () => {
       platformPublicKeyPem: certificateSandbox.sandbox.apiEnv.WECHATPAY_MERCHANT_CERT,
     });
     const downloadsBefore = certificateSandbox.sandbox.requests.list({ method: 'GET', path: '/wechatpay/v3/certificates' }).length;
-    expect(await failureOf(misconfigured.queryByOutTradeNo(uniqueOrderNo('NONE')))).toMatchObject({
+    expect(await platformFailureOf(misconfigured.queryByOutTradeNo(uniqueOrderNo('NONE')))).toMatchObject({
       code: 'BAD_SIGNATURE',
       operation: 'certificates',
     });

@@ -1,8 +1,41 @@
 import { createCipheriv, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WechatPaySettings } from './client.ts';
 
 /** Test helpers playing WeChat Pay's side with node:crypto (keys, signatures, GCM), independent of the client code. */
+
+/** The unit tests' APIv3 key (32 bytes) and WeChat Pay public key id. */
+export const TEST_APIV3_KEY = 'sandboxApiV3Key0123456789abcdefg';
+export const TEST_PUBLIC_KEY_ID = 'PUB_KEY_ID_0114232134912410000000000000';
+
+/** An order as WeChat Pay's query answers before payment (with fields the client does not read). */
+export const UNPAID_TRANSACTION = {
+  appid: 'wx0123456789abcdef',
+  mchid: '1900000001',
+  out_trade_no: 'ORDER20240601000001',
+  trade_state: 'NOTPAY',
+  trade_state_desc: '订单未支付',
+  amount: { total: 1990, payer_currency: 'CNY' },
+  scene_info: { device_id: '' },
+};
+
+/**
+ * The unit tests' merchant: signs with `merchant` and trusts `platformPem`, a WeChat Pay public key
+ * (named TEST_PUBLIC_KEY_ID) or a platform certificate.
+ */
+export function testSettings(merchant: RsaKeys, platformPem: string, apiBaseUrl: string): WechatPaySettings {
+  return {
+    appId: 'wx0123456789abcdef',
+    mchId: '1900000001',
+    privateKeyPem: merchant.privateKeyPem,
+    merchantSerialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+    apiV3Key: TEST_APIV3_KEY,
+    platformPublicKeyPem: platformPem,
+    platformPublicKeyId: platformPem.includes('BEGIN CERTIFICATE') ? undefined : TEST_PUBLIC_KEY_ID,
+    apiBaseUrl,
+  };
+}
 
 export interface RsaKeys {
   privateKey: KeyObject;

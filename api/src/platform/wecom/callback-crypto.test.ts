@@ -13,6 +13,8 @@ import {
   type CallbackKeys,
 } from './callback-crypto.ts';
 
+/** WeCom callback crypto: the official vectors, round trips with @wecom/crypto, and every rejection with its reason. */
+
 // Tencent's sample (WXBizMsgCrypt, "验证回调URL" and "对用户回复的消息解密").
 const OFFICIAL: CallbackKeys = {
   token: 'QDG6eK',
@@ -190,6 +192,14 @@ describe('rejections, each with its own reason', () => {
     expect(reasonOf(() => openEvent(KEYS, `<!DOCTYPE xml [<!ENTITY a "b">]>${good.body}`, good.query))).toBe('malformed_xml');
     const notXml = sealed('not xml at all');
     expect(reasonOf(() => openEvent(KEYS, notXml.body, notXml.query))).toBe('malformed_event');
+  });
+
+  it("elements named after Object's own members, which the XML parser refuses to read", () => {
+    const envelope = sealed('<xml><Event><![CDATA[x]]></Event></xml>');
+    const withConstructor = envelope.body.replace('<AgentID>', '<constructor>1</constructor><AgentID>');
+    expect(reasonOf(() => openEvent(KEYS, withConstructor, envelope.query))).toBe('malformed_xml');
+    const event = sealed('<xml><__proto__><Event>x</Event></__proto__><Event><![CDATA[change_external_contact]]></Event></xml>');
+    expect(reasonOf(() => openEvent(KEYS, event.body, event.query))).toBe('malformed_event');
   });
 });
 

@@ -192,11 +192,18 @@ const xmlParser = new XMLParser({
   ignorePiTags: true,
 });
 
-/** The children of the root `<xml>` element; text between elements is dropped. */
+/** The children of the root `<xml>` element (text between elements dropped), or `undefined` for anything else. */
 function parseXmlRoot(xml: string): Record<string, unknown> | undefined {
   // WeCom never sends a DTD; refusing one keeps entity expansion out of the picture.
   if (/<!DOCTYPE/i.test(xml) || XMLValidator.validate(xml) !== true) return undefined;
-  const root = (xmlParser.parse(xml) as Record<string, unknown>).xml;
+  let parsed: Record<string, unknown>;
+  try {
+    // Valid XML can still be refused here: the parser throws on elements named `__proto__` or `constructor`.
+    parsed = xmlParser.parse(xml) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const root = parsed.xml;
   if (typeof root !== 'object' || root === null || Array.isArray(root)) return undefined;
   return Object.fromEntries(Object.entries(root).filter(([name]) => name !== '#text'));
 }

@@ -11,6 +11,8 @@ import { startTestSandbox, type TestSandbox } from '../../testing/sandbox.ts';
 import { wecomEventModel } from './callback-events.ts';
 import { WECOM_CALLBACK_PATH } from './callback-routes.ts';
 
+/** The WeCom callback routes in the app, fed by the sandbox: URL check, stored-once events, tampered events refused with nothing stored. */
+
 let databaseServer: TestDatabaseServer;
 let db: Database;
 let testSandbox: TestSandbox;
@@ -100,6 +102,12 @@ describe(`${WECOM_CALLBACK_PATH}`, () => {
     const notXml = await http.post(WECOM_CALLBACK_PATH).query(query).set('Content-Type', 'text/xml').send('not xml');
     expect(notXml.status).toBe(401);
     expect(notXml.body.error).toMatchObject({ code: 'CALLBACK_REJECTED', details: { reason: 'malformed_xml' } });
+    const reservedName = await http
+      .post(WECOM_CALLBACK_PATH)
+      .query(query)
+      .set('Content-Type', 'text/xml')
+      .send('<xml><constructor/></xml>');
+    expect(reservedName.status).toBe(401);
 
     const huge = await http
       .post(WECOM_CALLBACK_PATH)

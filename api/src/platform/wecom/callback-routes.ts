@@ -7,6 +7,7 @@ import type { RouteContext } from '../../http/context.ts';
 import { recordWecomEvent, wecomEventModel } from './callback-events.ts';
 import { answerUrlCheck, callbackKeysFromConfig, openEvent } from './callback-crypto.ts';
 
+/** Where WeCom's console points the customer-contact callback (URL check and events). */
 export const WECOM_CALLBACK_PATH = '/api/wecom/callback';
 
 /** A WeCom callback is a small XML envelope; anything near this size is not one. */

@@ -5,10 +5,12 @@ import type { Config } from '@mall/config';
 import { AppError } from '../../http/errors.ts';
 import { testConfig } from '../../testing/app.ts';
 import { startTestSandbox, type TestSandbox } from '../../testing/sandbox.ts';
-import { PlatformError } from '../errors.ts';
+import { platformFailureOf, rejectionOf } from '../test-support.ts';
 import { answerUrlCheck, callbackKeysFromConfig, openEvent, type CallbackKeys, type WecomCallbackEvent } from './callback-crypto.ts';
 import { createWecomClient, isWelcomeCodeUsed, wecomClientFromConfig, type WecomClient } from './client.ts';
 import { scanQrPng } from '../../testing/qr.ts';
+
+/** The WeCom client against the sandbox, with a callback receiver built on callback-crypto. */
 
 const CALLBACK_PATH = '/api/wecom/callback';
 const TOKEN_LIFETIME_MS = 7200 * 1000;
@@ -97,19 +99,8 @@ function requestsTo(path: string, after: number) {
   return sandbox.sandbox.requests.list({ path: `/wecom${path}`, after });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
-
 async function platformCode(promise: Promise<unknown>): Promise<unknown> {
-  const error = await rejection(promise);
-  if (!(error instanceof PlatformError)) throw error;
-  return error.failure.code;
+  return (await platformFailureOf(promise)).code;
 }
 
 describe('access tokens', () => {
@@ -161,7 +152,7 @@ describe('access tokens', () => {
 
   it('is not configured without WECOM_CORPID / WECOM_SECRET', async () => {
     const unconfigured = wecomClientFromConfig(testConfig({}));
-    const error = await rejection(unconfigured.getCustomer('wm1'));
+    const error = await rejectionOf(unconfigured.getCustomer('wm1'));
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({
       code: 'PLATFORM_NOT_CONFIGURED',
@@ -208,13 +199,13 @@ describe('contact ways', () => {
 
   it('checks state, remark and members before calling WeCom', async () => {
     const after = sandbox.sandbox.requests.latest();
-    const tooLong = await rejection(wecom.addContactWay({ type: 1, scene: 2, userIds: ['guide-a'], state: 's'.repeat(31) }));
+    const tooLong = await rejectionOf(wecom.addContactWay({ type: 1, scene: 2, userIds: ['guide-a'], state: 's'.repeat(31) }));
     expect(tooLong).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: ['state'] }] });
-    expect(await rejection(wecom.addContactWay({ type: 1, scene: 2, userIds: ['guide-a', 'guide-b'], state: 's' }))).toMatchObject({
+    expect(await rejectionOf(wecom.addContactWay({ type: 1, scene: 2, userIds: ['guide-a', 'guide-b'], state: 's' }))).toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [{ path: ['userIds'] }],
     });
-    expect(await rejection(wecom.updateContactWay('any', { remark: 'r'.repeat(31) }))).toMatchObject({ details: [{ path: ['remark'] }] });
+    expect(await rejectionOf(wecom.updateContactWay('any', { remark: 'r'.repeat(31) }))).toMatchObject({ details: [{ path: ['remark'] }] });
     expect(requestsTo('/cgi-bin/externalcontact/*', after)).toHaveLength(0);
     // 30 characters, counted as characters rather than bytes.
     expect((await wecom.addContactWay({ type: 1, scene: 2, userIds: ['guide-a'], state: '导'.repeat(30) })).configId).toEqual(
@@ -269,16 +260,16 @@ describe('customers, welcome messages and the callback', () => {
       ],
     });
 
-    const second = await rejection(wecom.sendWelcomeMessage({ welcomeCode: added.welcome_code, text: 'again' }));
+    const second = await rejectionOf(wecom.sendWelcomeMessage({ welcomeCode: added.welcome_code, text: 'again' }));
     expect(isWelcomeCodeUsed(second)).toBe(true);
     expect(second).toMatchObject({ code: 'PLATFORM_ERROR', failure: { platform: 'wecom', operation: 'send_welcome_msg', code: 41051 } });
   });
 
   it('refuses a welcome code older than 20 s, and an empty message locally', async () => {
     const added = await addContact({ userid: 'guide-a', external: { name: '顾客 丙' } });
-    expect(await rejection(wecom.sendWelcomeMessage({ welcomeCode: added.welcome_code }))).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await rejectionOf(wecom.sendWelcomeMessage({ welcomeCode: added.welcome_code }))).toMatchObject({ code: 'VALIDATION_FAILED' });
     sandbox.sandbox.advanceClock(20_001);
-    const late = await rejection(wecom.sendWelcomeMessage({ welcomeCode: added.welcome_code, text: 'hi' }));
+    const late = await rejectionOf(wecom.sendWelcomeMessage({ welcomeCode: added.welcome_code, text: 'hi' }));
     expect(late).toMatchObject({ failure: { code: 41050 } });
     expect(isWelcomeCodeUsed(late)).toBe(false);
   });
@@ -362,8 +353,8 @@ describe('transfers', () => {
 
   it('checks the number of customers locally', async () => {
     const transfer = { handoverUserId: 'guide-a', takeoverUserId: 'guide-b' };
-    expect(await rejection(wecom.transferCustomers({ ...transfer, externalUserIds: [] }))).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect(await rejection(wecom.transferResignedCustomers({ ...transfer, externalUserIds: Array(101).fill('wm1') }))).toMatchObject({
+    expect(await rejectionOf(wecom.transferCustomers({ ...transfer, externalUserIds: [] }))).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await rejectionOf(wecom.transferResignedCustomers({ ...transfer, externalUserIds: Array(101).fill('wm1') }))).toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [{ path: ['externalUserIds'] }],
     });
