@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { isDuplicateKeyError } from '../../db/errors.ts';
 import { modelOf } from '../../db/model-of.ts';
 import type { WecomCallbackEvent } from './callback-crypto.ts';
 
@@ -51,9 +52,8 @@ export async function recordWecomEvent(model: Model<StoredWecomEvent>, event: We
     return result.upsertedCount === 1;
   } catch (error) {
     // Two deliveries of one event racing: both upserts miss, the unique index lets one insert win.
-    if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+    if (isDuplicateKeyError(error)) return false;
     throw error;
   }
 }
 
-const DUPLICATE_KEY = 11000;
