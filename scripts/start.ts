@@ -40,7 +40,8 @@ let ownerLogin =
 // Empty variables count as unset (as the API's config treats them), so a blank line copied from .env.example
 // does not hide the sandbox's value.
 const chosen = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined && value.trim() !== ''));
-const api: ChildTsProcess = spawnApi({ ...sandbox.apiEnv, ...chosen }, ({ text, entry }) => {
+// A fresh machine starts with the demo shop; the API seeds only an empty catalog, so later starts keep your data.
+const api: ChildTsProcess = spawnApi({ SEED_DEMO_DATA: 'true', ...sandbox.apiEnv, ...chosen }, ({ text, entry }) => {
   process.stdout.write(`${text}\n`);
   if (entry === null || typeof entry.msg !== 'string') return;
   if (typeof entry.password === 'string')

@@ -44,7 +44,11 @@ export function ConsoleApp({ api }: { api: ApiClient }) {
                   section.path === '' ? (
                     <Route key="dashboard" index element={sectionPage(section)} />
                   ) : (
-                    <Route key={section.path} path={section.path} element={sectionPage(section)} />
+                    <Route
+                      key={section.path}
+                      path={isReady(section) && section.nested ? `${section.path}/*` : section.path}
+                      element={sectionPage(section)}
+                    />
                   ),
                 )}
                 <Route path="*" element={<NotFoundPage />} />

@@ -1,6 +1,15 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '@mall/config';
+import { localImageStorage } from './catalog/image-storage.ts';
+import { catalogModels } from './catalog/models.ts';
+import { catalogRoutes } from './catalog/routes.ts';
+import { cartRoutes } from './cart/routes.ts';
+import { addressRoutes } from './customers/address-routes.ts';
+import { createShopperAuth } from './customers/auth.ts';
+import { customerModels } from './customers/models.ts';
+import { shopperRoutes } from './customers/routes.ts';
+import { sandboxLoginRoutes } from './customers/sandbox-login.ts';
 import type { Database } from './db/database.ts';
 import { jsonBody } from './http/body.ts';
 import type { AppState } from './http/context.ts';
@@ -8,6 +17,9 @@ import { corsForOrigins } from './http/cors.ts';
 import { errorHandler, unmatchedRoutes } from './http/errors.ts';
 import { requestContext, requestLog } from './http/request-context.ts';
 import { createRouter, type Route } from './http/routes.ts';
+import { commerceDependencies } from './orders/dependencies.ts';
+import { orderRoutes } from './orders/routes.ts';
+import { paymentRoutes } from './payments/routes.ts';
 import { wecomCallbackRoutes } from './platform/wecom/callback-routes.ts';
 import { createStaffAuth } from './staff/auth.ts';
 import { staffModels } from './staff/models.ts';
@@ -25,17 +37,35 @@ export interface AppDependencies {
 
 /** Every route of the API, in one registry (the router and the OpenAPI document are built from it). */
 export function apiRoutes({ config, db }: Pick<AppDependencies, 'config' | 'db'>): Route[] {
+  const commerce = commerceDependencies(config, db);
   const routes: Route[] = [
     ...systemRoutes({ config, databaseMode: db.mode, allRoutes: () => routes }),
     ...staffRoutes(staffModels(db.connection)),
     ...wecomCallbackRoutes(config, db.connection),
+    ...catalogRoutes(catalogModels(db.connection), localImageStorage(config.uploadsDir)),
+    ...shopperRoutes(config, customerModels(db.connection)),
+    ...addressRoutes(customerModels(db.connection)),
+    ...sandboxLoginRoutes(config),
+    ...cartRoutes(commerce),
+    ...orderRoutes(commerce),
+    ...paymentRoutes(commerce),
   ];
   return routes;
 }
 
+/** Who may call a route: shopper routes take shopper tokens only, every other guarded route staff tokens only. */
+export function routeGuard(db: Pick<Database, 'connection'>): Parameters<typeof createRouter>[1] {
+  const staffAuth = createStaffAuth(staffModels(db.connection));
+  const shopperAuth = createShopperAuth(customerModels(db.connection));
+  return (access) => (access === 'shopper' ? shopperAuth.guard() : staffAuth.guard(access));
+}
+
 /** The HTTP app, without listening: `main.ts` serves it, tests drive it through supertest. */
 export function createApp({ config, db, logger, builtApps = [] }: AppDependencies): Koa<AppState> {
-  const router = createRouter(apiRoutes({ config, db }), createStaffAuth(staffModels(db.connection)).guard);
+  const routes = apiRoutes({ config, db });
+  const router = createRouter(routes, routeGuard(db));
+  // Routes that read their own body (signed callbacks) on fixed paths: the JSON parser must not consume it first.
+  const rawBodyPaths = new Set(routes.filter((route) => route.rawBody && !route.path.includes(':')).map((route) => route.path));
 
   const app = new Koa<AppState>({ proxy: config.trustProxy });
   app.use(requestContext(logger));
@@ -43,7 +73,7 @@ export function createApp({ config, db, logger, builtApps = [] }: AppDependencie
   app.use(corsForOrigins([config.adminOrigin, config.h5Origin]));
   app.use(errorHandler());
   app.use(unmatchedRoutes());
-  app.use(jsonBody());
+  app.use(jsonBody(rawBodyPaths));
   app.use(router.routes());
   app.use(router.allowedMethods());
   // After the API's routes, and limited to / and each app's mount path, so /api/* is never shadowed by a file.

@@ -1,15 +1,22 @@
 /**
  * The API process: load config, open the database (MONGODB_URI, or the embedded devdb as a child
- * process in development), make sure an owner exists, serve, and shut down in order on SIGTERM/SIGINT:
- * stop accepting, let in-flight requests finish, close the database connection, stop devdb.
+ * process in development), make sure an owner exists, start the job scheduler, serve, and shut down in order
+ * on SIGTERM/SIGINT: stop accepting, let in-flight requests finish, stop the scheduler (waiting for runs under
+ * way), close the database connection, stop devdb.
  */
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from '@mall/config';
 import { createApp } from './app.ts';
+import { catalogModels, ensureCatalogIndexes } from './catalog/models.ts';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
+import { localImageStorage } from './catalog/image-storage.ts';
+import { seedDemoCatalog } from './demo/seed.ts';
+import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { createLogger } from './logger.ts';
+import { commerceDependencies, ensureCommerceIndexes } from './orders/dependencies.ts';
+import { paymentJobs } from './payments/jobs.ts';
 import { ensureFirstOwner } from './staff/first-owner.ts';
 import { staffModels } from './staff/models.ts';
 import { ADMIN_CONSOLE, STOREFRONT_H5, isBuilt, type BuiltApp } from './web/built-app.ts';
@@ -32,6 +39,7 @@ const config = loadConfigOrExit();
 const logger = createLogger(config.logLevel);
 const server = http.createServer();
 let opened: OpenedDatabase | undefined;
+let scheduler: Scheduler | undefined;
 let shuttingDown = false;
 
 async function shutdown(reason: string, exitCode: number): Promise<void> {
@@ -43,6 +51,8 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   const forceClose = setTimeout(() => server.closeAllConnections(), FORCE_CLOSE_AFTER_MS);
   await closed;
   clearTimeout(forceClose);
+  // Runs under way finish before the database they write to closes.
+  await scheduler?.stop();
   try {
     await opened?.close();
   } catch (error) {
@@ -62,6 +72,17 @@ try {
     void shutdown('devdb exited', 1);
   });
   await ensureFirstOwner(staffModels(opened.database.connection), config, logger);
+  // Before serving: the unique indexes are what keep sibling category names and SKU combinations distinct.
+  await ensureCatalogIndexes(catalogModels(opened.database.connection));
+  if (config.seedDemoData) {
+    await seedDemoCatalog(catalogModels(opened.database.connection), localImageStorage(config.uploadsDir), logger);
+  }
+  // … and what make checkouts idempotent, order numbers unique and payments apply once.
+  const commerce = commerceDependencies(config, opened.database);
+  await ensureCommerceIndexes(commerce);
+  scheduler = createScheduler({ connection: opened.database.connection, logger });
+  for (const job of paymentJobs(commerce)) await scheduler.register(job);
+  scheduler.start();
   server.on('request', createApp({ config, db: opened.database, logger, builtApps: [STOREFRONT_H5, ADMIN_CONSOLE] }).callback());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -110,6 +110,7 @@ describe('development defaults', () => {
       h5Origin: 'http://localhost:10086',
       mongodbUri: undefined,
       devdbDataDir: '.data/devdb',
+      uploadsDir: '.data/uploads',
       logLevel: 'info',
       owner: undefined,
       sandbox: true,
@@ -243,6 +244,12 @@ describe('production', () => {
     env.WECHATPAY_PLATFORM_PUBLIC_KEY = platformCertificatePem;
     delete env.WECHATPAY_PLATFORM_PUBLIC_KEY_ID;
     expect(loadConfig(env).wechatPay.platformPublicKeyPem).toBe(platformCertificatePem);
+  });
+
+  it('refuses demo data', () => {
+    expect(loadConfig({ SEED_DEMO_DATA: 'true' }).seedDemoData).toBe(true);
+    expect(loadConfig(productionEnv()).seedDemoData).toBe(false);
+    expectProblem({ ...productionEnv(), SEED_DEMO_DATA: 'true' }, 'SEED_DEMO_DATA', /development only/);
   });
 
   it('refuses to start without MONGODB_URI', () => {

@@ -23,6 +23,12 @@ export interface Config {
   /** Unset: the API starts the embedded devdb (development and tests only). */
   mongodbUri: string | undefined;
   devdbDataDir: string;
+  /** Where the local image storage keeps uploaded images (product photos), relative to the working directory. */
+  uploadsDir: string;
+  /** How long an order may stay unpaid before it is cancelled and its stock returned (minutes). */
+  orderPaymentTimeoutMinutes: number;
+  /** Fill an empty catalog with the demo shop at start (development; `npm start` turns it on). */
+  seedDemoData: boolean;
   logLevel: LogLevel;
   wechat: { appId: string | undefined; appSecret: string | undefined; apiBaseUrl: string };
   wechatPay: {
@@ -82,6 +88,13 @@ const mongodbUri = z
     /^mongodb(?:\+srv)?:\/\/[^/?#]+\/[^/?#]+/,
     'must be a mongodb:// or mongodb+srv:// URI that names the database, e.g. mongodb://db1,db2,db3/mall?replicaSet=rs0',
   );
+
+// WeChat Pay's time_expire must leave the payer at least a minute; a day is far beyond any checkout.
+const paymentTimeoutMinutes = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number of minutes')
+  .transform(Number)
+  .pipe(z.number().int().min(1, 'must be from 1 to 1440 minutes').max(1440, 'must be from 1 to 1440 minutes'));
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
@@ -199,6 +212,9 @@ export function loadConfig(env: Env = process.env): Config {
     h5Origin: reader.withDefault('H5_ORIGIN', origin, 'http://localhost:10086'),
     mongodbUri: reader.optional('MONGODB_URI', mongodbUri, { secret: true }),
     devdbDataDir: reader.withDefault('DEVDB_DATA_DIR', plainText, '.data/devdb'),
+    uploadsDir: reader.withDefault('UPLOADS_DIR', plainText, '.data/uploads'),
+    orderPaymentTimeoutMinutes: reader.withDefault('ORDER_PAYMENT_TIMEOUT_MINUTES', paymentTimeoutMinutes, '30'),
+    seedDemoData: reader.withDefault('SEED_DEMO_DATA', booleanFlag, 'false'),
     logLevel: reader.withDefault('LOG_LEVEL', z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }), 'info'),
     wechat: {
       appId: reader.optional('WECHAT_APPID', plainText),
@@ -271,6 +287,7 @@ const requiredInProduction = [
 ] as const;
 
 function checkProduction(reader: EnvReader, config: Config): void {
+  if (config.seedDemoData) reader.problem('SEED_DEMO_DATA', 'is for development only (demo products must not reach a real shop)');
   if (reader.raw('MONGODB_URI') === undefined) {
     reader.problem('MONGODB_URI', 'is required in production (a MongoDB replica set; the embedded devdb is for development only)');
   }

@@ -22,6 +22,34 @@ export const errorCatalogue = {
   PLATFORM_NOT_CONFIGURED: { status: 503, message: '该功能尚未开通，请联系商家' },
   /** A callback (payment notification, WeCom event) whose signature, timestamp or encryption does not check out. */
   CALLBACK_REJECTED: { status: 401, message: '回调签名校验失败' },
+  /** The `wx.login` code is unknown, expired or already used: the mini-program logs in again for a fresh one. */
+  LOGIN_CODE_INVALID: { status: 400, message: '登录凭证无效或已过期，请重新登录' },
+  /** The shopper already keeps the most delivery addresses allowed (MAX_ADDRESSES_PER_SHOPPER). */
+  ADDRESS_LIMIT_REACHED: { status: 409, message: '收货地址最多保存 20 个，请先删除不用的地址' },
+  /** An upload whose bytes are not a JPEG, PNG or WebP image (whatever its Content-Type says). */
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '仅支持 JPEG、PNG、WebP 格式的图片' },
+  /** Not enough stock for a reservation or a downward stock adjustment; `details` names the SKU. */
+  OUT_OF_STOCK: { status: 409, message: '库存不足' },
+  /** Deleting a category that still has children or products. */
+  CATEGORY_NOT_EMPTY: { status: 409, message: '该分类下还有子分类或商品，不能删除' },
+  /** Filing a product under a category that has children: products go to leaf categories. */
+  CATEGORY_NOT_LEAF: { status: 409, message: '该分类下有子分类，商品只能放在末级分类中' },
+  /** Adding a child to a category that holds products directly. */
+  CATEGORY_HAS_PRODUCTS: { status: 409, message: '该分类下已有商品，不能再添加子分类' },
+  /** Categories have two levels: a child category cannot have children. */
+  CATEGORY_TOO_DEEP: { status: 409, message: '分类最多两级，子分类下不能再添加分类' },
+  /** Putting on sale a product without an image (it always has priced SKUs). */
+  PRODUCT_NOT_READY: { status: 409, message: '商品至少需要一张商品图才能上架' },
+  /** Only drafts can be deleted; products that were on sale are taken off sale instead. */
+  PRODUCT_NOT_DRAFT: { status: 409, message: '只能删除草稿商品，已上架过的商品请下架' },
+  /** The cart already holds MAX_CART_LINES different SKUs. */
+  CART_LIMIT_REACHED: { status: 409, message: '购物车最多放 50 种商品，请先结算或删除一些' },
+  /** Checking out from the cart with none of the named lines in it. */
+  CART_EMPTY: { status: 409, message: '购物车中没有要结算的商品' },
+  /** An order line whose product is off sale or whose SKU no longer exists; `details.skuIds` names them. */
+  ITEM_UNAVAILABLE: { status: 409, message: '有商品已下架，请调整后重新下单' },
+  /** The order is no longer in a state that allows this (e.g. paying or cancelling an order already cancelled or paid). */
+  ORDER_STATUS_CONFLICT: { status: 409, message: '订单状态已变化，请刷新后查看' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -5,4 +5,7 @@ export * from './errors.ts';
 export * from './api/system.ts';
 export * from './api/staff.ts';
 export * from './api/permissions.ts';
+export * from './api/customers.ts';
+export * from './api/catalog.ts';
+export * from './api/orders.ts';
 export * from './api/client.ts';

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
 import {
+  adminCategoryTreeReplySchema,
+  adminProductListReplySchema,
+  adminProductReplySchema,
+  adminSkuReplySchema,
+  categoryReplySchema,
+  imageReplySchema,
   apiErrorOf,
   healthReplySchema,
   networkFailed,
@@ -7,6 +13,17 @@ import {
   staffListReplySchema,
   staffLoginReplySchema,
   staffReplySchema,
+  type AdminCategoryNode,
+  type AdminProduct,
+  type AdminProductListQuery,
+  type AdminProductListReply,
+  type AdminSku,
+  type Category,
+  type CreateCategoryRequest,
+  type CreateProductRequest,
+  type ReorderCategoriesRequest,
+  type StoredImage,
+  type UpdateProductRequest,
   type CreateStaffRequest,
   type HealthReply,
   type Staff,
@@ -36,21 +53,45 @@ export interface ApiClient {
   me(): Promise<Staff>;
   listStaff(): Promise<Staff[]>;
   createStaff(request: CreateStaffRequest): Promise<Staff>;
+  categoryTree(): Promise<AdminCategoryNode[]>;
+  createCategory(request: CreateCategoryRequest): Promise<Category>;
+  renameCategory(id: string, name: string): Promise<Category>;
+  /** Returns the whole tree in its new order. */
+  reorderCategories(request: ReorderCategoriesRequest): Promise<AdminCategoryNode[]>;
+  deleteCategory(id: string): Promise<void>;
+  listProducts(query: AdminProductListQuery): Promise<AdminProductListReply>;
+  getProduct(id: string): Promise<AdminProduct>;
+  createProduct(request: CreateProductRequest): Promise<AdminProduct>;
+  updateProduct(id: string, request: UpdateProductRequest): Promise<AdminProduct>;
+  changeProductStatus(id: string, status: 'on_sale' | 'off_sale'): Promise<AdminProduct>;
+  deleteProduct(id: string): Promise<void>;
+  setSkuStock(productId: string, skuId: string, available: number): Promise<AdminSku>;
+  adjustSkuStock(productId: string, skuId: string, delta: number): Promise<AdminSku>;
+  /** Sends the file's bytes as they are, with its type (the API checks the bytes). */
+  uploadImage(file: Blob): Promise<StoredImage>;
+  /** Where the browser loads an image from: the API's relative URLs resolved against its base URL. */
+  imageSrc(image: StoredImage): string;
 }
+
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A JSON body, or raw bytes sent with their own type (image uploads). */
+type RequestBody = { json: unknown } | { blob: Blob };
 
 const TOKEN_KEY = 'mall.admin.staffToken';
 
 export function createApiClient({ baseUrl, storage, fetch: fetchImpl = globalThis.fetch.bind(globalThis) }: ApiClientOptions): ApiClient {
   const expiryListeners = new Set<() => void>();
 
-  async function send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+  async function send(method: HttpMethod, path: string, body?: RequestBody): Promise<Response> {
     const token = storage.getItem(TOKEN_KEY);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token !== null) headers.Authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined) headers['Content-Type'] = 'json' in body ? 'application/json' : body.blob.type;
     let response: Response;
     try {
-      response = await fetchImpl(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const payload = body === undefined ? undefined : 'json' in body ? JSON.stringify(body.json) : body.blob;
+      response = await fetchImpl(`${baseUrl}${path}`, { method, headers, body: payload });
     } catch (cause) {
       throw networkFailed(cause);
     }
@@ -63,10 +104,13 @@ export function createApiClient({ baseUrl, storage, fetch: fetchImpl = globalThi
     throw error;
   }
 
-  async function call<S extends z.ZodType>(schema: S, method: 'GET' | 'POST', path: string, body?: unknown): Promise<z.output<S>> {
-    const response = await send(method, path, body);
+  async function call<S extends z.ZodType>(schema: S, method: HttpMethod, path: string, body?: unknown): Promise<z.output<S>> {
+    const response = await send(method, path, body === undefined ? undefined : { json: body });
     return readApiReply(schema, { status: response.status, data: await readJson(response) });
   }
+
+  const productPath = (id: string) => `/api/admin/products/${encodeURIComponent(id)}`;
+  const skuStockPath = (productId: string, skuId: string) => `${productPath(productId)}/skus/${encodeURIComponent(skuId)}`;
 
   return {
     hasToken: () => storage.getItem(TOKEN_KEY) !== null,
@@ -90,6 +134,37 @@ export function createApiClient({ baseUrl, storage, fetch: fetchImpl = globalThi
     me: async () => (await call(staffReplySchema, 'GET', '/api/staff/me')).staff,
     listStaff: async () => (await call(staffListReplySchema, 'GET', '/api/staff')).items,
     createStaff: async (request) => (await call(staffReplySchema, 'POST', '/api/staff', request)).staff,
+    categoryTree: async () => (await call(adminCategoryTreeReplySchema, 'GET', '/api/admin/categories')).items,
+    createCategory: async (request) => (await call(categoryReplySchema, 'POST', '/api/admin/categories', request)).category,
+    renameCategory: async (id, name) =>
+      (await call(categoryReplySchema, 'PATCH', `/api/admin/categories/${encodeURIComponent(id)}`, { name })).category,
+    reorderCategories: async (request) => (await call(adminCategoryTreeReplySchema, 'PUT', '/api/admin/categories/order', request)).items,
+    async deleteCategory(id) {
+      await send('DELETE', `/api/admin/categories/${encodeURIComponent(id)}`);
+    },
+    listProducts(query) {
+      const search = new URLSearchParams(
+        Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])),
+      );
+      return call(adminProductListReplySchema, 'GET', `/api/admin/products?${search}`);
+    },
+    getProduct: async (id) => (await call(adminProductReplySchema, 'GET', productPath(id))).product,
+    createProduct: async (request) => (await call(adminProductReplySchema, 'POST', '/api/admin/products', request)).product,
+    updateProduct: async (id, request) => (await call(adminProductReplySchema, 'PUT', productPath(id), request)).product,
+    changeProductStatus: async (id, status) =>
+      (await call(adminProductReplySchema, 'POST', `${productPath(id)}/status`, { status })).product,
+    async deleteProduct(id) {
+      await send('DELETE', productPath(id));
+    },
+    setSkuStock: async (productId, skuId, available) =>
+      (await call(adminSkuReplySchema, 'PUT', `${skuStockPath(productId, skuId)}/stock`, { available })).sku,
+    adjustSkuStock: async (productId, skuId, delta) =>
+      (await call(adminSkuReplySchema, 'POST', `${skuStockPath(productId, skuId)}/stock-adjustments`, { delta })).sku,
+    async uploadImage(file) {
+      const response = await send('POST', '/api/admin/images', { blob: file });
+      return readApiReply(imageReplySchema, { status: response.status, data: await readJson(response) }).image;
+    },
+    imageSrc: (image) => (image.url.startsWith('/') ? `${baseUrl}${image.url}` : image.url),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   VideoCameraOutlined,
 } from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
+import { CatalogSection } from '../pages/catalog/CatalogSection.tsx';
 import { DashboardPage } from '../pages/DashboardPage.tsx';
 import { StaffPage } from '../pages/StaffPage.tsx';
 import type { Permission } from '@mall/shared';
@@ -31,6 +32,8 @@ export interface ReadySection extends SectionBase {
   page: ComponentType;
   /** Shown only to roles holding it. */
   permission?: Permission;
+  /** The page routes the paths below its own (`products/new`, `products/:id`). */
+  nested?: boolean;
 }
 
 /** A section whose feature has not landed yet: it says what it will hold (from the product spec), nothing more. */
@@ -43,12 +46,7 @@ export type ConsoleSection = ReadySection | UpcomingSection;
 /** The admin console's sections, in navigation order (PRODUCT.md, "Admin console"). */
 export const consoleSections: readonly ConsoleSection[] = [
   { path: '', label: '概览', icon: <DashboardOutlined />, page: DashboardPage },
-  {
-    path: 'products',
-    label: '商品与分类',
-    icon: <AppstoreOutlined />,
-    arrivesWith: '两级分类，商品与规格（SKU）、价格、库存、图片、详情，草稿 / 在售 / 下架。',
-  },
+  { path: 'products', label: '商品与分类', icon: <AppstoreOutlined />, page: CatalogSection, permission: 'catalog.read', nested: true },
   { path: 'inventory', label: '库存', icon: <DatabaseOutlined />, arrivesWith: '按规格（SKU）查看与调整库存。' },
   { path: 'orders', label: '订单', icon: <ProfileOutlined />, arrivesWith: '按条件筛选订单，查看详情与状态历史，录入物流发货，导出 CSV。' },
   {

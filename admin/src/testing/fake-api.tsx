@@ -8,7 +8,11 @@ import { ConsoleApp } from '../ConsoleApp.tsx';
 export interface RecordedCall {
   method: string;
   path: string;
+  /** The query string's parameters (handlers are keyed by path alone). */
+  query: URLSearchParams;
+  /** The parsed JSON body, or the raw body (an uploaded Blob) as sent. */
   body: unknown;
+  contentType: string | null;
   authorization: string | null;
 }
 
@@ -52,7 +56,9 @@ export function fakeApi(handlers: Record<string, FakeHandler>): FakeApi {
     const call: RecordedCall = {
       method: init?.method ?? 'GET',
       path: url.pathname,
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      query: url.searchParams,
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : (init?.body ?? undefined),
+      contentType: headers.get('Content-Type'),
       authorization: headers.get('Authorization'),
     };
     calls.push(call);
@@ -82,11 +88,14 @@ export function sessionHandlers(staff: Staff): Record<string, FakeHandler> {
  */
 const detachedStyles = document.createElement('div');
 
-/** The console at `path`, in a memory router. */
+/**
+ * The console at `path`, in a memory router. Navigations apply at once rather than as React transitions: in
+ * jsdom a page renders so slowly that Ant Design's animation updates would keep restarting the transition.
+ */
 export function renderConsole(api: FakeApi, path: string): RenderResult {
   return render(
     <StyleProvider container={detachedStyles}>
-      <MemoryRouter initialEntries={[path]}>
+      <MemoryRouter initialEntries={[path]} useTransitions={false}>
         <ConsoleApp api={api.client} />
       </MemoryRouter>
     </StyleProvider>,

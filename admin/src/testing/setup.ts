@@ -20,6 +20,14 @@ Object.defineProperty(window, 'matchMedia', {
 const elementStyle = window.getComputedStyle.bind(window);
 window.getComputedStyle = (element: Element) => elementStyle(element);
 
+// jsdom has no ResizeObserver; Ant Design's tabs and overflow lists observe their size with it.
+class NoResizeObserver {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+}
+Object.defineProperty(window, 'ResizeObserver', { value: NoResizeObserver });
+
 afterEach(() => {
   cleanup();
   window.localStorage.clear();

@@ -31,14 +31,21 @@ export interface RouteDefinition<
   tag: string;
   access: Access;
   body?: Body;
+  /**
+   * A body that is not JSON (an image upload): the handler reads and checks `ctx.req` itself; this
+   * documents the media types it takes. Never together with `body`.
+   */
+  rawBody?: { contentTypes: readonly string[] };
   query?: Query;
   params?: Params;
   reply: {
     status: number;
     description: string;
-    /** Undefined for an empty reply (204). */
+    /** Undefined for an empty reply (204), and for a binary one, which the handler puts in `ctx.body` itself. */
     schema: Reply;
     contentType?: 'application/json' | 'text/html' | 'text/plain';
+    /** The media types of a binary reply (an image), documented as such. */
+    binaryContentTypes?: readonly string[];
   };
   /** Errors the handler raises itself; validation, auth and internal errors are implied by the rest. */
   errors?: readonly ErrorCode[];

@@ -27,7 +27,9 @@ export async function allocateOrderNumber(counters: Model<DailyCounter>, placedA
   const _id = `order:${shanghaiBusinessDay(placedAt)}`;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      const counter = await counters.findOneAndUpdate({ _id }, { $inc: { seq: 1 } }, { upsert: true, new: true }).lean<DailyCounter>();
+      const counter = await counters
+        .findOneAndUpdate({ _id }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+        .lean<DailyCounter>();
       return formatOrderNumber(placedAt, counter!.seq);
     } catch (error) {
       if (!isDuplicateKeyError(error) || attempt >= 2) throw error;

@@ -7,7 +7,10 @@
  *        │                 │           │
  *        └─cancel→ cancelled  └──── refund ────┴→ refunding ─→ refunded (full)  or back (partial)
  */
-export const orderStatuses = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled', 'refunding', 'refunded'] as const;
+import { orderStatuses } from '@mall/shared';
+
+// The states are part of the API (shared with the storefront and the admin console).
+export { orderStatuses };
 export type OrderStatus = (typeof orderStatuses)[number];
 
 /** Why a transition happens; recorded in the order's history. */

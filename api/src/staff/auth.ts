@@ -4,7 +4,7 @@ import type { StaffRole } from '@mall/shared';
 import type { AppState, RouteContext } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
 import type { StaffAccount, StaffModels } from './models.ts';
-import { allowedRoles, type Access } from '@mall/shared';
+import { allowedRoles, type StaffAccess } from '@mall/shared';
 import { findLiveSession } from './sessions.ts';
 
 export interface SignedInStaff {
@@ -18,7 +18,7 @@ export interface StaffAuth {
   /** 401 UNAUTHENTICATED without a live session of an active account; 403 FORBIDDEN for a role not in `roles`. */
   requireStaff(roles?: readonly StaffRole[]): Middleware<AppState, RouteContext>;
   /** The middleware a route's access level needs (none for public routes). */
-  guard(access: Access): Middleware<AppState, RouteContext>[];
+  guard(access: 'public' | StaffAccess): Middleware<AppState, RouteContext>[];
 }
 
 export function createStaffAuth(models: StaffModels): StaffAuth {

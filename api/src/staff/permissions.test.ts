@@ -47,7 +47,12 @@ function call(endpoint: string, token?: string) {
 
 describe('role matrix', () => {
   it('is what shared/src/api/permissions.ts declares', () => {
-    expect(rolesByPermission).toEqual({ 'staff.list': ['owner', 'operator'], 'staff.create': ['owner'] });
+    expect(rolesByPermission).toEqual({
+      'staff.list': ['owner', 'operator'],
+      'staff.create': ['owner'],
+      'catalog.read': ['owner', 'operator', 'store_manager', 'viewer'],
+      'catalog.write': ['owner', 'operator'],
+    });
     expect(allowedRoles('public')).toBeNull();
     expect(allowedRoles('signed-in')).toEqual(staffRoles);
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorCatalogue, errorEnvelopeSchema, staffRoles, type ErrorCode } from '@mall/shared';
 import type { HttpMethod, Route } from '../http/routes.ts';
-import { allowedRoles } from '@mall/shared';
+import { allowedRoles, type Access } from '@mall/shared';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ export interface OpenApiOperation {
   description: string;
   tags: string[];
   security: Record<string, string[]>[];
-  /** The staff roles allowed to call it; absent for public operations. */
+  /** The staff roles allowed to call it; absent for public and shopper operations. */
   'x-roles'?: string[];
   parameters?: OpenApiParameter[];
   requestBody?: { required: true; content: Record<string, OpenApiMedia> };
@@ -69,27 +69,44 @@ function parametersOf(schema: z.ZodObject, location: 'path' | 'query'): OpenApiP
   }));
 }
 
+/** The staff roles a route allows; null for public and shopper routes, which no staff role opens. */
+function staffRolesOf(access: Access): readonly string[] | null {
+  return access === 'shopper' ? null : allowedRoles(access);
+}
+
 /** The errors a route can answer with: those implied by its schemas and access, plus its own. */
 function errorCodesOf(route: Route): ErrorCode[] {
   const codes = new Set<ErrorCode>();
-  if (route.body) codes.add('MALFORMED_REQUEST').add('PAYLOAD_TOO_LARGE');
+  if (route.body || route.rawBody) codes.add('MALFORMED_REQUEST').add('PAYLOAD_TOO_LARGE');
   if (route.body || route.query || route.params) codes.add('VALIDATION_FAILED');
-  const roles = allowedRoles(route.access);
-  if (roles !== null) codes.add('UNAUTHENTICATED');
+  const roles = staffRolesOf(route.access);
+  if (route.access !== 'public') codes.add('UNAUTHENTICATED');
   if (roles !== null && roles.length < staffRoles.length) codes.add('FORBIDDEN');
   for (const code of route.errors ?? []) codes.add(code);
   codes.add('INTERNAL');
   return [...codes];
 }
 
+function accessOf(access: Access): Pick<OpenApiOperation, 'description' | 'security'> {
+  if (access === 'public') return { description: 'Public.', security: [] };
+  if (access === 'shopper')
+    return { description: 'Needs a shopper bearer token (staff tokens are refused).', security: [{ shopperBearer: [] }] };
+  const roles = allowedRoles(access) ?? [];
+  return { description: `Needs a staff bearer token. Roles: ${roles.join(', ')}.`, security: [{ staffBearer: [] }] };
+}
+
+/** Raw bytes (an image) in any of these media types. */
+export function binaryContent(mediaTypes: readonly string[]): Record<string, OpenApiMedia> {
+  return Object.fromEntries(mediaTypes.map((mediaType) => [mediaType, { schema: { type: 'string', format: 'binary' } }]));
+}
+
 function operationOf(route: Route): OpenApiOperation {
-  const roles = allowedRoles(route.access);
+  const roles = staffRolesOf(route.access);
   const operation: OpenApiOperation = {
     operationId: route.operationId,
     summary: route.summary,
-    description: roles === null ? 'Public.' : `Needs a staff bearer token. Roles: ${roles.join(', ')}.`,
+    ...accessOf(route.access),
     tags: [route.tag],
-    security: roles === null ? [] : [{ staffBearer: [] }],
     responses: {},
   };
   if (roles !== null) operation['x-roles'] = [...roles];
@@ -101,9 +118,12 @@ function operationOf(route: Route): OpenApiOperation {
   if (route.body) {
     operation.requestBody = { required: true, content: { 'application/json': { schema: toJsonSchema(route.body, 'input') } } };
   }
-  const { status, description, schema, contentType = 'application/json' } = route.reply;
+  if (route.rawBody) operation.requestBody = { required: true, content: binaryContent(route.rawBody.contentTypes) };
+  const { status, description, schema, contentType = 'application/json', binaryContentTypes } = route.reply;
   operation.responses[String(status)] =
-    schema === undefined ? { description } : { description, content: { [contentType]: { schema: toJsonSchema(schema, 'output') } } };
+    schema === undefined
+      ? { description, ...(binaryContentTypes && { content: binaryContent(binaryContentTypes) }) }
+      : { description, content: { [contentType]: { schema: toJsonSchema(schema, 'output') } } };
 
   const codesByStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(route)) {
@@ -139,6 +159,7 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
       schemas: { ErrorEnvelope: toJsonSchema(errorEnvelopeSchema, 'output') },
       securitySchemes: {
         staffBearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/staff/login; valid for 12 hours.' },
+        shopperBearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/shopper/login; valid for 30 days.' },
       },
     },
   };

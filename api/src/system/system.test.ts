@@ -2,14 +2,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { healthReplySchema } from '@mall/shared';
-import { apiRoutes } from '../app.ts';
+import { apiRoutes, routeGuard } from '../app.ts';
 import type { Database } from '../db/database.ts';
 import { createRouter, type Route } from '../http/routes.ts';
-import { createStaffAuth } from '../staff/auth.ts';
-import { staffModels } from '../staff/models.ts';
 import { testApp, testConfig, type TestApp } from '../testing/app.ts';
 import { startTestDatabaseServer, type TestDatabaseServer } from '../testing/database.ts';
-import { toOpenApiPath, type OpenApiDocument, type OpenApiOperation } from './openapi.ts';
+import { binaryContent, toOpenApiPath, type OpenApiDocument, type OpenApiOperation } from './openapi.ts';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -91,6 +89,8 @@ describe('GET /api/openapi.json', () => {
       if (route.body) {
         const { $schema: _dialect, ...expected } = z.toJSONSchema(route.body, { io: 'input' });
         expect(operation.requestBody?.content['application/json']?.schema, route.operationId).toEqual(expected);
+      } else if (route.rawBody) {
+        expect(operation.requestBody?.content, route.operationId).toEqual(binaryContent(route.rawBody.contentTypes));
       } else {
         expect(operation.requestBody, route.operationId).toBeUndefined();
       }
@@ -99,6 +99,8 @@ describe('GET /api/openapi.json', () => {
       if (route.reply.schema) {
         const { $schema: _dialect, ...expected } = z.toJSONSchema(route.reply.schema, { io: 'output' });
         expect(reply?.content?.[route.reply.contentType ?? 'application/json']?.schema, route.operationId).toEqual(expected);
+      } else if (route.reply.binaryContentTypes) {
+        expect(reply?.content, route.operationId).toEqual(binaryContent(route.reply.binaryContentTypes));
       } else {
         expect(reply?.content, route.operationId).toBeUndefined();
       }
@@ -120,10 +122,17 @@ describe('GET /api/openapi.json', () => {
     const me = document.paths['/api/staff/me']?.get;
     expect(me?.['x-roles']).toEqual(['owner', 'operator', 'store_manager', 'viewer']);
     expect(me?.responses['403']).toBeUndefined();
+
+    const shopperMe = document.paths['/api/shopper/me']?.get;
+    expect(shopperMe?.security).toEqual([{ shopperBearer: [] }]);
+    expect(shopperMe?.['x-roles']).toBeUndefined();
+    expect(shopperMe?.responses['401']?.description).toBe('UNAUTHENTICATED');
+    expect(shopperMe?.responses['403']).toBeUndefined();
+    expect(document.components.securitySchemes.shopperBearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
   it('matches the router built from the same registry', () => {
-    const router = createRouter(routes, createStaffAuth(staffModels(db.connection)).guard);
+    const router = createRouter(routes, routeGuard(db));
     const served = router.stack.flatMap((layer) =>
       layer.methods.filter((method) => method !== 'HEAD').map((method) => `${method.toLowerCase()} ${toOpenApiPath(String(layer.path))}`),
     );

@@ -2,27 +2,39 @@ import { staffRoles, type StaffRole } from './staff.ts';
 
 /**
  * The role matrix: which staff roles hold each permission. Routes name a permission (or `public` /
- * `signed-in`), never roles directly, so this table is the one place that decides who may do what.
+ * `signed-in` / `shopper`), never roles directly, so this table is the one place that decides who may do what.
  *
- * | permission   | owner | operator | store_manager | viewer |
- * | ------------ | ----- | -------- | ------------- | ------ |
- * | staff.list   |  yes  |   yes    |      no       |   no   |
- * | staff.create |  yes  |    no    |      no       |   no   |
+ * | permission    | owner | operator | store_manager | viewer |
+ * | ------------- | ----- | -------- | ------------- | ------ |
+ * | staff.list    |  yes  |   yes    |      no       |   no   |
+ * | staff.create  |  yes  |    no    |      no       |   no   |
+ * | catalog.read  |  yes  |   yes    |      yes      |  yes   |
+ * | catalog.write |  yes  |   yes    |      no       |   no   |
  *
  * Any signed-in role may read its own account (`GET /api/staff/me`) and sign out.
  */
 export const rolesByPermission = {
   'staff.list': ['owner', 'operator'],
   'staff.create': ['owner'],
+  /** Categories, products, SKUs and stock as the admin console shows them. */
+  'catalog.read': ['owner', 'operator', 'store_manager', 'viewer'],
+  /** Changing them: categories, products, status, stock, image uploads. */
+  'catalog.write': ['owner', 'operator'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof rolesByPermission;
 
-/** What a route requires of its caller. */
-export type Access = 'public' | 'signed-in' | Permission;
+/** What staff sign-in decides: any signed-in staff member, or a permission of the matrix. */
+export type StaffAccess = 'signed-in' | Permission;
 
-/** The roles that may call a route with this access; null when no sign-in is needed. */
-export function allowedRoles(access: Access): readonly StaffRole[] | null {
+/**
+ * What a route requires of its caller: nobody (`public`), a signed-in shopper (`shopper`), or staff. Shopper
+ * and staff tokens are not interchangeable: a staff token never opens a shopper route, nor the reverse.
+ */
+export type Access = 'public' | 'shopper' | StaffAccess;
+
+/** The roles that may call a staff route with this access; null when no sign-in is needed. */
+export function allowedRoles(access: 'public' | StaffAccess): readonly StaffRole[] | null {
   if (access === 'public') return null;
   if (access === 'signed-in') return staffRoles;
   return rolesByPermission[access];

@@ -56,4 +56,3 @@ export async function recordWecomEvent(model: Model<StoredWecomEvent>, event: We
     throw error;
   }
 }
-

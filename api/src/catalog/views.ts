@@ -1,0 +1,125 @@
+import type {
+  AdminProduct,
+  AdminProductSummary,
+  AdminSku,
+  Category,
+  DetailBlock,
+  DetailBlockView,
+  ProductCard,
+  StorefrontProduct,
+  StoredImage,
+} from '@mall/shared';
+import type { ImageStorage } from './image-storage.ts';
+import type { CategoryRecord, ProductRecord, SkuRecord } from './models.ts';
+
+export function toCategoryView(category: CategoryRecord): Category {
+  return {
+    id: category._id.toHexString(),
+    name: category.name,
+    parentId: category.parentId?.toHexString() ?? null,
+    sortOrder: category.sortOrder,
+    productCount: category.productCount,
+  };
+}
+
+function imageView(images: ImageStorage, id: string): StoredImage {
+  return { id, url: images.urlOf(id) };
+}
+
+function detailView(images: ImageStorage, detail: DetailBlock[]): DetailBlockView[] {
+  return detail.map((block) =>
+    block.type === 'text' ? block : { type: 'image', imageId: block.imageId, url: images.urlOf(block.imageId) },
+  );
+}
+
+/** SKUs in the order of the spec matrix (first spec slowest), whatever order they were created in. */
+export function inMatrixOrder(product: Pick<ProductRecord, 'specs'>, skus: SkuRecord[]): SkuRecord[] {
+  const rank = (sku: SkuRecord) =>
+    product.specs.reduce((position, spec, index) => position * spec.values.length + spec.values.indexOf(sku.specValues[index] ?? ''), 0);
+  return [...skus].sort((a, b) => rank(a) - rank(b));
+}
+
+export function toAdminSkuView(sku: SkuRecord): AdminSku {
+  return {
+    id: sku._id.toHexString(),
+    specValues: sku.specValues,
+    price: sku.price,
+    ...(sku.originalPrice !== undefined && { originalPrice: sku.originalPrice }),
+    available: sku.available,
+    reserved: sku.reserved,
+    ...(sku.code !== undefined && { code: sku.code }),
+  };
+}
+
+/** A product with its active SKUs, as the admin console edits it. */
+export function toAdminProductView(images: ImageStorage, product: ProductRecord, activeSkus: SkuRecord[]): AdminProduct {
+  return {
+    id: product._id.toHexString(),
+    title: product.title,
+    subtitle: product.subtitle,
+    categoryId: product.categoryId.toHexString(),
+    images: product.images.map((id) => imageView(images, id)),
+    detail: detailView(images, product.detail),
+    status: product.status,
+    specs: product.specs.map(({ name, values }) => ({ name, values })),
+    skus: inMatrixOrder(product, activeSkus).map(toAdminSkuView),
+    priceMin: product.priceMin,
+    priceMax: product.priceMax,
+    salesCount: product.salesCount,
+    version: product.version,
+    createdAt: product.createdAt.toISOString(),
+    updatedAt: product.updatedAt.toISOString(),
+  };
+}
+
+export function toAdminProductSummary(images: ImageStorage, product: ProductRecord, stock: number): AdminProductSummary {
+  const [cover] = product.images;
+  return {
+    id: product._id.toHexString(),
+    title: product.title,
+    categoryId: product.categoryId.toHexString(),
+    image: cover === undefined ? null : imageView(images, cover),
+    status: product.status,
+    priceMin: product.priceMin,
+    priceMax: product.priceMax,
+    stock,
+    salesCount: product.salesCount,
+    updatedAt: product.updatedAt.toISOString(),
+  };
+}
+
+export function toProductCard(images: ImageStorage, product: ProductRecord): ProductCard {
+  const [cover] = product.images;
+  return {
+    id: product._id.toHexString(),
+    title: product.title,
+    subtitle: product.subtitle,
+    image: cover === undefined ? null : imageView(images, cover),
+    priceMin: product.priceMin,
+    priceMax: product.priceMax,
+    salesCount: product.salesCount,
+  };
+}
+
+/** What shoppers see: no codes, no reserved counts, no internal state. */
+export function toStorefrontProductView(images: ImageStorage, product: ProductRecord, activeSkus: SkuRecord[]): StorefrontProduct {
+  return {
+    id: product._id.toHexString(),
+    title: product.title,
+    subtitle: product.subtitle,
+    categoryId: product.categoryId.toHexString(),
+    images: product.images.map((id) => imageView(images, id)),
+    detail: detailView(images, product.detail),
+    specs: product.specs.map(({ name, values }) => ({ name, values })),
+    skus: inMatrixOrder(product, activeSkus).map((sku) => ({
+      id: sku._id.toHexString(),
+      specValues: sku.specValues,
+      price: sku.price,
+      ...(sku.originalPrice !== undefined && { originalPrice: sku.originalPrice }),
+      available: sku.available,
+    })),
+    priceMin: product.priceMin,
+    priceMax: product.priceMax,
+    salesCount: product.salesCount,
+  };
+}

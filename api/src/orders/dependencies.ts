@@ -1,0 +1,48 @@
+import type { Model } from 'mongoose';
+import type { Config } from '@mall/config';
+import { cartModel, type Cart } from '../cart/models.ts';
+import { localImageStorage, type ImageStorage } from '../catalog/image-storage.ts';
+import { catalogModels, ensureCatalogIndexes, type CatalogModels } from '../catalog/models.ts';
+import { customerModels, ensureCustomerIndexes, type CustomerModels } from '../customers/models.ts';
+import type { Database } from '../db/database.ts';
+import { ensurePaymentIndexes, paymentModels, type PaymentModels } from '../payments/models.ts';
+import { wechatPayClientFromConfig, type WechatPayClient } from '../platform/wechat-pay/index.ts';
+import { ensureOrderIndexes, orderModels, type OrderModels } from './models.ts';
+
+/** What the cart, checkout, orders and payments work with: one set per app (and per job runner). */
+export interface CommerceDependencies {
+  config: Config;
+  catalog: CatalogModels;
+  customers: CustomerModels;
+  orders: OrderModels;
+  carts: Model<Cart>;
+  payments: PaymentModels;
+  images: ImageStorage;
+  wechatPay: WechatPayClient;
+  now(): Date;
+}
+
+export function commerceDependencies(config: Config, db: Pick<Database, 'connection'>): CommerceDependencies {
+  return {
+    config,
+    catalog: catalogModels(db.connection),
+    customers: customerModels(db.connection),
+    orders: orderModels(db.connection),
+    carts: cartModel(db.connection),
+    payments: paymentModels(db.connection),
+    images: localImageStorage(config.uploadsDir),
+    wechatPay: wechatPayClientFromConfig(config),
+    now: () => new Date(),
+  };
+}
+
+/** Resolves once the unique indexes checkout and payment rely on exist (before serving, and in tests). */
+export async function ensureCommerceIndexes(deps: CommerceDependencies): Promise<void> {
+  await Promise.all([
+    ensureCatalogIndexes(deps.catalog),
+    ensureCustomerIndexes(deps.customers),
+    ensureOrderIndexes(deps.orders),
+    ensurePaymentIndexes(deps.payments),
+    deps.carts.init(),
+  ]);
+}

@@ -1,0 +1,181 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { orderActorSchema, orderHistoryEvents, type OrderActor, type OrderHistoryEvent } from '@mall/shared';
+import { modelOf } from '../db/model-of.ts';
+import { dailyCounterModel } from './order-numbers.ts';
+import type { Discount } from './pricing/chain.ts';
+import { orderStatuses, type OrderStatus } from './state-machine.ts';
+
+/** A line as bought: the catalog's title, spec, cover image and price at that moment. */
+export interface OrderLineRecord {
+  skuId: Types.ObjectId;
+  productId: Types.ObjectId;
+  title: string;
+  specText: string;
+  imageId?: string;
+  unitPriceFen: number;
+  quantity: number;
+  lineTotalFen: number;
+}
+
+export interface OrderHistoryRecord {
+  event: OrderHistoryEvent;
+  from: OrderStatus | null;
+  to: OrderStatus;
+  at: Date;
+  actor: OrderActor;
+  reason?: string;
+}
+
+/**
+ * Where the order's reserved stock went: still `reserved` while unpaid, `released` back to available by the
+ * cancel that won, `sold` by the payment that won. Set in the same guarded update as the transition.
+ */
+export type OrderStockState = 'reserved' | 'released' | 'sold';
+
+export interface OrderRecord {
+  _id: Types.ObjectId;
+  /** 17 digits, unique; also WeChat Pay's out_trade_no. */
+  orderNo: string;
+  shopperId: Types.ObjectId;
+  /** The client's key for this checkout: unique per shopper, so a resent request finds this order. */
+  idempotencyKey: string;
+  status: OrderStatus;
+  lines: OrderLineRecord[];
+  itemsTotalFen: number;
+  discounts: Discount[];
+  discountTotalFen: number;
+  shippingFeeFen: number;
+  payableFen: number;
+  address: { recipientName: string; phone: string; province: string; city: string; district: string; detail: string };
+  remark: string;
+  /** The shopper's openid when the order was placed: the payer of the JSAPI payment. */
+  payerOpenid: string;
+  payDeadline: Date;
+  stock: OrderStockState;
+  /** Set before the first prepay request: from then on WeChat Pay may know the order (query it, close it). */
+  prepayRequestedAt?: Date;
+  prepayId?: string;
+  payment?: { transactionId: string; amountFen: number; paidAt: Date };
+  shipping?: { carrier: string; trackingNo: string; shippedAt: Date };
+  /** The state before a refund request (the state machine's `previous`). */
+  statusBeforeRefund?: OrderStatus;
+  history: OrderHistoryRecord[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const lineSchema = new Schema<OrderLineRecord>(
+  {
+    skuId: { type: Schema.Types.ObjectId, required: true },
+    productId: { type: Schema.Types.ObjectId, required: true },
+    title: { type: String, required: true },
+    specText: { type: String, default: '' },
+    imageId: { type: String },
+    unitPriceFen: { type: Number, required: true },
+    quantity: { type: Number, required: true },
+    lineTotalFen: { type: Number, required: true },
+  },
+  { _id: false },
+);
+
+const historySchema = new Schema<OrderHistoryRecord>(
+  {
+    event: { type: String, enum: orderHistoryEvents, required: true },
+    from: { type: String, enum: [...orderStatuses, null], default: null },
+    to: { type: String, enum: orderStatuses, required: true },
+    at: { type: Date, required: true },
+    actor: {
+      type: new Schema(
+        { type: { type: String, enum: orderActorSchema.shape.type.options, required: true }, id: { type: String } },
+        { _id: false },
+      ),
+      required: true,
+    },
+    reason: { type: String },
+  },
+  { _id: false },
+);
+
+const orderSchema = new Schema<OrderRecord>(
+  {
+    orderNo: { type: String, required: true, unique: true },
+    shopperId: { type: Schema.Types.ObjectId, required: true },
+    idempotencyKey: { type: String, required: true },
+    status: { type: String, enum: orderStatuses, required: true },
+    lines: { type: [lineSchema], required: true },
+    itemsTotalFen: { type: Number, required: true },
+    discounts: {
+      type: [new Schema<Discount>({ calculator: String, reason: String, amountFen: Number }, { _id: false })],
+      default: [],
+    },
+    discountTotalFen: { type: Number, required: true },
+    shippingFeeFen: { type: Number, required: true },
+    payableFen: { type: Number, required: true },
+    address: {
+      type: new Schema(
+        { recipientName: String, phone: String, province: String, city: String, district: String, detail: String },
+        { _id: false },
+      ),
+      required: true,
+    },
+    remark: { type: String, default: '' },
+    payerOpenid: { type: String, required: true },
+    payDeadline: { type: Date, required: true },
+    stock: { type: String, enum: ['reserved', 'released', 'sold'], required: true },
+    prepayRequestedAt: { type: Date },
+    prepayId: { type: String },
+    payment: { type: new Schema({ transactionId: String, amountFen: Number, paidAt: Date }, { _id: false }) },
+    shipping: { type: new Schema({ carrier: String, trackingNo: String, shippedAt: Date }, { _id: false }) },
+    statusBeforeRefund: { type: String, enum: orderStatuses },
+    history: { type: [historySchema], required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'orders', versionKey: false },
+);
+// A resent checkout (same shopper, same key) can never make a second order.
+orderSchema.index({ shopperId: 1, idempotencyKey: 1 }, { unique: true });
+// The shopper's order list, all or by status, newest first.
+orderSchema.index({ shopperId: 1, createdAt: -1 });
+orderSchema.index({ shopperId: 1, status: 1, createdAt: -1 });
+// The expiry sweeper (unpaid past the deadline) and the reconciliation job (unpaid, placed a while ago).
+orderSchema.index({ status: 1, payDeadline: 1 });
+orderSchema.index({ status: 1, createdAt: 1 });
+
+/**
+ * Taken before a checkout reserves anything, one per shopper and key: of identical checkouts racing, one
+ * creates the order and the others wait for it. Removed when that checkout fails, so a retry can run.
+ */
+export interface CheckoutClaim {
+  /** `<shopperId>:<idempotencyKey>` */
+  _id: string;
+  claimedAt: Date;
+}
+
+const checkoutClaimSchema = new Schema<CheckoutClaim>(
+  {
+    _id: { type: String, required: true },
+    // Claims only matter for seconds; the TTL index tidies them away after a day.
+    claimedAt: { type: Date, required: true, expires: 24 * 60 * 60 },
+  },
+  { collection: 'order_checkout_claims', versionKey: false },
+);
+
+export interface OrderModels {
+  Order: Model<OrderRecord>;
+  CheckoutClaim: Model<CheckoutClaim>;
+  DailyCounter: ReturnType<typeof dailyCounterModel>;
+}
+
+export function orderModels(connection: Connection): OrderModels {
+  return {
+    Order: modelOf(connection, 'Order', orderSchema),
+    CheckoutClaim: modelOf(connection, 'OrderCheckoutClaim', checkoutClaimSchema),
+    DailyCounter: dailyCounterModel(connection),
+  };
+}
+
+/** Resolves once every order index exists (the unique ones are what make checkout idempotent and numbers unique). */
+export async function ensureOrderIndexes(models: OrderModels): Promise<void> {
+  await Promise.all([models.Order.init(), models.CheckoutClaim.init(), models.DailyCounter.init()]);
+}
