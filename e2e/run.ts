@@ -92,7 +92,8 @@ async function main(): Promise<number> {
 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'mall-e2e-devdb-'));
   const sandboxDir = await mkdtemp(path.join(tmpdir(), 'mall-e2e-sandbox-'));
-  temporaryDirs.push(dataDir, sandboxDir);
+  const uploadsDir = await mkdtemp(path.join(tmpdir(), 'mall-e2e-uploads-'));
+  temporaryDirs.push(dataDir, sandboxDir, uploadsDir);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const owner = { username: 'e2e.owner', password: randomBytes(12).toString('base64url') };
@@ -108,6 +109,9 @@ async function main(): Promise<number> {
       // Empty counts as unset: the embedded devdb, even when a local .env names a MongoDB.
       MONGODB_URI: '',
       DEVDB_DATA_DIR: dataDir,
+      UPLOADS_DIR: uploadsDir,
+      // The demo catalog (api/src/demo/), as npm start seeds it: the storefront journey buys one of its products.
+      SEED_DEMO_DATA: 'true',
       OWNER_USERNAME: owner.username,
       OWNER_PASSWORD: owner.password,
       LOG_LEVEL: 'info',
@@ -146,9 +150,14 @@ async function main(): Promise<number> {
   ];
   let passed = 0;
   let failed = 0;
+  let frontPage: Page | undefined;
   for (const [index, { step, page }] of steps.entries()) {
     const started = performance.now();
     try {
+      // Only the tab in front gets animation frames: in a background one the storefront's page transitions
+      // stall and every click waits seconds for its element to be "stable".
+      if (page !== frontPage) await page.bringToFront();
+      frontPage = page;
       await step.run();
       if (pageProblems.length > 0) throw new Error(pageProblems.join('\n'));
       // Transitions finished, so a screenshot shows the settled page rather than a fade in progress.

@@ -1,5 +1,18 @@
 export default defineAppConfig({
-  pages: ['pages/home/index', 'pages/category/index', 'pages/cart/index', 'pages/profile/index'],
+  pages: [
+    'pages/home/index',
+    'pages/category/index',
+    'pages/cart/index',
+    'pages/profile/index',
+    'pages/search/index',
+    'pages/product/index',
+    'pages/address/list/index',
+    'pages/address/edit/index',
+    'pages/checkout/index',
+    'pages/pay-result/index',
+    'pages/orders/list/index',
+    'pages/orders/detail/index',
+  ],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

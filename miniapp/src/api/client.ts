@@ -1,6 +1,48 @@
 import Taro from '@tarojs/taro';
-import type { z } from 'zod';
-import { healthReplySchema, networkFailed, readApiReply, type HealthReply } from '@mall/shared';
+import { z } from 'zod';
+import {
+  ApiError,
+  addressListReplySchema,
+  addressReplySchema,
+  cartReplySchema,
+  checkoutPreviewReplySchema,
+  errorCatalogue,
+  healthReplySchema,
+  networkFailed,
+  productSearchReplySchema,
+  storefrontCategoryTreeReplySchema,
+  storefrontProductReplySchema,
+  orderListReplySchema,
+  orderReplySchema,
+  paymentStatusReplySchema,
+  prepayReplySchema,
+  readApiReply,
+  sandboxLoginCodeReplySchema,
+  shopperLoginReplySchema,
+  shopperReplySchema,
+  type AddressInput,
+  type AddressListReply,
+  type AddressReply,
+  type CartReply,
+  type CheckoutPreviewReply,
+  type CheckoutPreviewRequest,
+  type CreateOrderRequest,
+  type HealthReply,
+  type ProductSearchQuery,
+  type ProductSearchReply,
+  type StorefrontCategoryTreeReply,
+  type StorefrontProductReply,
+  type StoredImage,
+  type OrderListQuery,
+  type OrderListReply,
+  type OrderReply,
+  type PaymentStatusReply,
+  type PrepayReply,
+  type SandboxLoginCodeReply,
+  type ShopperLoginReply,
+  type ShopperReply,
+} from '@mall/shared';
+import { clearShopperSession, shopperToken } from '../session/store';
 
 export { ApiError, type ApiErrorCode } from '@mall/shared';
 
@@ -9,29 +51,130 @@ type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface ApiClient {
   /** `GET /api/health`: whether the service is up, its database mode, sandbox flag and version. */
   health(): Promise<HealthReply>;
+  /** `GET /api/categories`: the category tree, in order. */
+  categories(): Promise<StorefrontCategoryTreeReply>;
+  /** `GET /api/products`: one page of on-sale products by keyword, category, price and sort. */
+  searchProducts(query: ProductSearchQuery): Promise<ProductSearchReply>;
+  /** `GET /api/products/:id`: an on-sale product with its SKUs (404 for anything else). */
+  product(id: string): Promise<StorefrontProductReply>;
+  /** Where the page loads a stored image from: the API's relative URLs resolved against the API's base URL. */
+  imageUrl(image: StoredImage): string;
+  /** `POST /api/shopper/login`: a `wx.login` code for a shopper token. */
+  shopperLogin(code: string): Promise<ShopperLoginReply>;
+  /** `POST /api/dev/sandbox-login-code`: development only (sandboxed API), a test user's login code for H5. */
+  sandboxLoginCode(user: string): Promise<SandboxLoginCodeReply>;
+  shopperMe(): Promise<ShopperReply>;
+  shopperLogout(): Promise<void>;
+  addresses(): Promise<AddressListReply>;
+  address(id: string): Promise<AddressReply>;
+  createAddress(address: AddressInput): Promise<AddressReply>;
+  updateAddress(id: string, address: AddressInput): Promise<AddressReply>;
+  deleteAddress(id: string): Promise<void>;
+  setDefaultAddress(id: string): Promise<AddressReply>;
+  /** The shopper's cart; every change answers with the whole cart. */
+  cart(): Promise<CartReply>;
+  addCartItem(skuId: string, quantity: number): Promise<CartReply>;
+  updateCartItem(skuId: string, quantity: number): Promise<CartReply>;
+  removeCartItem(skuId: string): Promise<CartReply>;
+  /** `POST /api/checkout/preview`: lines at current prices and stock, each discount, shipping fee, payable. */
+  checkoutPreview(request: CheckoutPreviewRequest): Promise<CheckoutPreviewReply>;
+  /** `POST /api/orders`: the same `idempotencyKey` always answers with the same order. */
+  createOrder(request: CreateOrderRequest): Promise<OrderReply>;
+  orders(query: OrderListQuery): Promise<OrderListReply>;
+  order(orderNo: string): Promise<OrderReply>;
+  cancelOrder(orderNo: string): Promise<OrderReply>;
+  /** `POST /api/orders/:orderNo/pay`: the `wx.requestPayment` parameters (and, against the sandbox, its cashier page). */
+  payOrder(orderNo: string): Promise<PrepayReply>;
+  /** `GET /api/orders/:orderNo/payment`: asks WeChat Pay while the order is still unpaid. */
+  paymentStatus(orderNo: string): Promise<PaymentStatusReply>;
+}
+
+/** Where shopper calls get their token, and what happens when the API refuses it (expired, logged out elsewhere). */
+export interface ShopperCredentials {
+  token(): string | null;
+  rejected(): void;
+}
+
+/** A reply with no body (204). */
+const noContent = z.unknown().transform((): void => undefined);
+
+/** `?a=1&b=x` from the values that are set, or `''` (the mini-program has no URLSearchParams). */
+function queryString(query: Record<string, string | number | undefined>): string {
+  const pairs = Object.entries(query).flatMap(([key, value]) =>
+    value === undefined ? [] : [`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`],
+  );
+  return pairs.length === 0 ? '' : `?${pairs.join('&')}`;
+}
+
+interface CallOptions {
+  body?: unknown;
+  /** A shopper call: sends `Authorization: Bearer`, and fails without a request when signed out. */
+  shopper?: boolean;
 }
 
 /**
  * A typed client over `Taro.request` (wx.request in the mini-program, fetch in H5). Every reply is parsed with
  * the `@mall/shared` schemas; failures become `ApiError`. `baseUrl` empty means the page's own origin (H5).
  */
-export function createApiClient(baseUrl: string): ApiClient {
+export function createApiClient(baseUrl: string, credentials: ShopperCredentials): ApiClient {
   const origin = baseUrl.replace(/\/+$/, '');
 
-  async function call<Schema extends z.ZodType>(method: HttpMethod, path: string, replySchema: Schema): Promise<z.output<Schema>> {
+  async function call<Schema extends z.ZodType>(
+    method: HttpMethod,
+    path: string,
+    replySchema: Schema,
+    options: CallOptions = {},
+  ): Promise<z.output<Schema>> {
+    const header: Record<string, string> = { Accept: 'application/json' };
+    if (options.body !== undefined) header['Content-Type'] = 'application/json';
+    if (options.shopper) {
+      const token = credentials.token();
+      if (token === null) throw new ApiError('UNAUTHENTICATED', errorCatalogue.UNAUTHENTICATED.message, { status: 401 });
+      header.Authorization = `Bearer ${token}`;
+    }
     let reply: { statusCode: number; data: unknown; header?: Record<string, string> };
     try {
-      reply = await Taro.request<unknown>({ url: `${origin}${path}`, method, dataType: 'json', header: { Accept: 'application/json' } });
+      reply = await Taro.request<unknown>({ url: `${origin}${path}`, method, dataType: 'json', header, data: options.body });
     } catch (cause) {
       throw networkFailed(cause);
     }
+    if (options.shopper && reply.statusCode === 401) credentials.rejected();
     return readApiReply(replySchema, { status: reply.statusCode, data: reply.data, retryAfter: reply.header?.['Retry-After'] });
   }
 
+  const addressPath = (id: string) => `/api/shopper/addresses/${encodeURIComponent(id)}`;
+  const cartItemPath = (skuId: string) => `/api/cart/items/${encodeURIComponent(skuId)}`;
+  const orderPath = (orderNo: string) => `/api/orders/${encodeURIComponent(orderNo)}`;
+
   return {
     health: () => call('GET', '/api/health', healthReplySchema),
+    categories: () => call('GET', '/api/categories', storefrontCategoryTreeReplySchema),
+    searchProducts: (query) => call('GET', `/api/products${queryString(query)}`, productSearchReplySchema),
+    product: (id) => call('GET', `/api/products/${encodeURIComponent(id)}`, storefrontProductReplySchema),
+    imageUrl: (image) => (image.url.startsWith('/') ? `${origin}${image.url}` : image.url),
+    shopperLogin: (code) => call('POST', '/api/shopper/login', shopperLoginReplySchema, { body: { code } }),
+    sandboxLoginCode: (user) => call('POST', '/api/dev/sandbox-login-code', sandboxLoginCodeReplySchema, { body: { user } }),
+    shopperMe: () => call('GET', '/api/shopper/me', shopperReplySchema, { shopper: true }),
+    shopperLogout: () => call('POST', '/api/shopper/logout', noContent, { shopper: true }),
+    addresses: () => call('GET', '/api/shopper/addresses', addressListReplySchema, { shopper: true }),
+    address: (id) => call('GET', addressPath(id), addressReplySchema, { shopper: true }),
+    createAddress: (address) => call('POST', '/api/shopper/addresses', addressReplySchema, { body: address, shopper: true }),
+    updateAddress: (id, address) => call('PUT', addressPath(id), addressReplySchema, { body: address, shopper: true }),
+    deleteAddress: (id) => call('DELETE', addressPath(id), noContent, { shopper: true }),
+    setDefaultAddress: (id) => call('POST', `${addressPath(id)}/default`, addressReplySchema, { shopper: true }),
+    cart: () => call('GET', '/api/cart', cartReplySchema, { shopper: true }),
+    addCartItem: (skuId, quantity) => call('POST', '/api/cart/items', cartReplySchema, { body: { skuId, quantity }, shopper: true }),
+    updateCartItem: (skuId, quantity) => call('PATCH', cartItemPath(skuId), cartReplySchema, { body: { quantity }, shopper: true }),
+    removeCartItem: (skuId) => call('DELETE', cartItemPath(skuId), cartReplySchema, { shopper: true }),
+    checkoutPreview: (request) => call('POST', '/api/checkout/preview', checkoutPreviewReplySchema, { body: request, shopper: true }),
+    createOrder: (request) => call('POST', '/api/orders', orderReplySchema, { body: request, shopper: true }),
+    orders: (query) => call('GET', `/api/orders${queryString(query)}`, orderListReplySchema, { shopper: true }),
+    order: (orderNo) => call('GET', orderPath(orderNo), orderReplySchema, { shopper: true }),
+    cancelOrder: (orderNo) => call('POST', `${orderPath(orderNo)}/cancel`, orderReplySchema, { shopper: true }),
+    payOrder: (orderNo) => call('POST', `${orderPath(orderNo)}/pay`, prepayReplySchema, { shopper: true }),
+    paymentStatus: (orderNo) => call('GET', `${orderPath(orderNo)}/payment`, paymentStatusReplySchema, { shopper: true }),
   };
 }
 
-/** The storefront's client, calling the API at the build's `API_BASE_URL`. */
-export const apiClient = createApiClient(API_BASE_URL);
+/** The storefront's client, calling the API at the build's `API_BASE_URL` with the stored shopper session. */
+export const apiClient = createApiClient(API_BASE_URL, { token: shopperToken, rejected: clearShopperSession });

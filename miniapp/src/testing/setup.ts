@@ -1,8 +1,15 @@
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
-import { request } from './taro';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { clearShopperSession } from '../session/store';
+import { resetTaro } from './taro';
+
+beforeEach(() => {
+  resetTaro();
+});
 
 afterEach(() => {
   cleanup();
-  request.mockReset();
+  vi.unstubAllEnvs();
+  // Drops the session store's in-memory copy too, so each test starts signed out.
+  clearShopperSession();
 });

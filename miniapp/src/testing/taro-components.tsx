@@ -1,4 +1,5 @@
-// What the tests use in place of `@tarojs/components` (see vitest.config.mts): the same components as DOM elements.
+// What the tests use in place of `@tarojs/components` (see vitest.config.mts): the same components as DOM elements,
+// with Taro's event shapes (`event.detail.value`).
 import type { HTMLAttributes, ReactNode } from 'react';
 
 interface ComponentProps extends HTMLAttributes<HTMLElement> {
@@ -13,10 +14,85 @@ export function Text({ children, ...props }: ComponentProps) {
   return <span {...props}>{children}</span>;
 }
 
-export function Button({ children, size: _size, ...props }: ComponentProps & { size?: string }) {
+interface ButtonProps extends ComponentProps {
+  size?: string;
+  type?: string;
+  plain?: boolean;
+  loading?: boolean;
+  disabled?: boolean;
+}
+
+/** `loading` disables the button, as a tap on a loading Taro button does nothing useful. */
+export function Button({ children, size: _size, type: _type, plain: _plain, loading, disabled, ...props }: ButtonProps) {
   return (
-    <button type="button" {...props}>
+    <button type="button" disabled={disabled === true || loading === true} aria-busy={loading === true} {...props}>
       {children}
     </button>
   );
+}
+
+export function Image({ src, mode: _mode, className }: { src: string; mode?: string; className?: string }) {
+  return <img src={src} alt="" className={className} />;
+}
+
+interface InputProps {
+  value?: string;
+  placeholder?: string;
+  maxlength?: number;
+  type?: string;
+  disabled?: boolean;
+  className?: string;
+  onInput?: (event: { detail: { value: string } }) => void;
+}
+
+export function Input({ value, placeholder, maxlength, type, disabled, className, onInput }: InputProps) {
+  return (
+    <input
+      value={value ?? ''}
+      placeholder={placeholder}
+      maxLength={maxlength}
+      inputMode={type === 'number' ? 'numeric' : undefined}
+      disabled={disabled}
+      className={className}
+      onChange={(event) => onInput?.({ detail: { value: event.target.value } })}
+    />
+  );
+}
+
+interface SwitchProps {
+  checked?: boolean;
+  disabled?: boolean;
+  color?: string;
+  className?: string;
+  onChange?: (event: { detail: { value: boolean } }) => void;
+}
+
+export function Switch({ checked, disabled, className, onChange }: SwitchProps) {
+  return (
+    <input
+      type="checkbox"
+      role="switch"
+      checked={checked ?? false}
+      disabled={disabled}
+      className={className}
+      onChange={(event) => onChange?.({ detail: { value: event.target.checked } })}
+    />
+  );
+}
+
+export function ScrollView({ children, scrollY: _scrollY, ...props }: ComponentProps & { scrollY?: boolean }) {
+  return <div {...props}>{children}</div>;
+}
+
+export function Swiper({
+  children,
+  indicatorDots: _indicatorDots,
+  circular: _circular,
+  ...props
+}: ComponentProps & { indicatorDots?: boolean; circular?: boolean }) {
+  return <div {...props}>{children}</div>;
+}
+
+export function SwiperItem({ children, ...props }: ComponentProps) {
+  return <div {...props}>{children}</div>;
 }

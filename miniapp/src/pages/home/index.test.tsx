@@ -1,40 +1,71 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { request, type RequestReply } from '../../testing/taro';
+import { card, categories, page } from '../../catalog/fixtures';
+import { answerRequests, failure, requested } from '../../testing/api';
+import { navigateTo } from '../../testing/taro';
 import HomePage from './index';
 
-const health = { status: 'ok', db: { mode: 'embedded' }, sandbox: true, version: '0.1.0' };
-
 describe('the home page', () => {
-  it('shows the service as loading until /api/health answers, then its status', async () => {
-    let answer: (reply: RequestReply) => void = () => undefined;
-    request.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+  it('shows the categories and the products on sale, with their "from" price and image', async () => {
+    answerRequests({
+      'GET /api/categories': { statusCode: 200, data: { items: categories } },
+      'GET /api/products?page=1&pageSize=20': page([card(1, { title: '纯棉T恤', priceMin: 5900, priceMax: 7900, salesCount: 8 }), card(2)]),
+    });
     render(<HomePage />);
+    expect(screen.getByText('正在加载商品…')).toBeTruthy();
+    expect(await screen.findByText('纯棉T恤')).toBeTruthy();
+    expect(screen.getByText('¥59.00 起')).toBeTruthy();
+    expect(screen.getByText('已售 8')).toBeTruthy();
+    expect(screen.getByText('¥59.00')).toBeTruthy();
+    expect(document.querySelector('img')?.getAttribute('src')).toBe(`http://api.test${card(1).image!.url}`);
+    expect(await screen.findByText('服装')).toBeTruthy();
+    expect(screen.getByText('共 2 件商品，没有更多了')).toBeTruthy();
 
-    expect(screen.getByText('导购商城')).toBeTruthy();
-    expect(screen.getByText('正在连接服务…')).toBeTruthy();
-    expect(request).toHaveBeenCalledWith(expect.objectContaining({ url: 'http://api.test/api/health' }));
-
-    answer({ statusCode: 200, data: health });
-    expect(await screen.findByText('服务正常')).toBeTruthy();
-    expect(screen.getByText(/版本 0\.1\.0 · 内置开发数据库 · 沙箱环境/)).toBeTruthy();
+    fireEvent.click(screen.getByText('纯棉T恤'));
+    expect(navigateTo).toHaveBeenCalledWith({ url: `/pages/product/index?id=${card(1).id}` });
+    fireEvent.click(screen.getByText('食品'));
+    expect(navigateTo).toHaveBeenLastCalledWith({
+      url: '/pages/search/index?categoryId=c00000000000000000000004&categoryName=%E9%A3%9F%E5%93%81',
+    });
+    fireEvent.click(screen.getByText('搜索商品'));
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: '/pages/search/index' });
   });
 
-  it("shows the API's Chinese message on failure and loads again on retry", async () => {
-    request.mockResolvedValueOnce({ statusCode: 500, data: { error: { code: 'INTERNAL', message: '系统繁忙，请稍后再试' } } });
+  it('loads further pages on 加载更多', async () => {
+    const first = Array.from({ length: 20 }, (_, index) => card(index + 1));
+    answerRequests({
+      'GET /api/categories': { statusCode: 200, data: { items: [] } },
+      'GET /api/products?page=1&pageSize=20': page(first, 21),
+      'GET /api/products?page=2&pageSize=20': page([card(21, { title: '第二页的商品' })], 21, 2),
+    });
+    render(<HomePage />);
+    fireEvent.click(await screen.findByRole('button', { name: '加载更多' }));
+    expect(await screen.findByText('第二页的商品')).toBeTruthy();
+    expect(screen.getByText('共 21 件商品，没有更多了')).toBeTruthy();
+    expect(requested()).toContain('GET /api/products?page=2&pageSize=20');
+  });
+
+  it('says honestly when nothing is on sale, and shows no categories when there are none', async () => {
+    answerRequests({
+      'GET /api/categories': { statusCode: 200, data: { items: [] } },
+      'GET /api/products?page=1&pageSize=20': page([]),
+    });
+    render(<HomePage />);
+    expect(await screen.findByText('还没有在售的商品')).toBeTruthy();
+  });
+
+  it("shows the API's message on failure and loads again on retry", async () => {
+    answerRequests({
+      'GET /api/categories': { statusCode: 200, data: { items: [] } },
+      'GET /api/products?page=1&pageSize=20': failure(500, 'INTERNAL', '系统繁忙，请稍后再试'),
+    });
     render(<HomePage />);
     expect(await screen.findByText('系统繁忙，请稍后再试')).toBeTruthy();
-
-    request.mockResolvedValueOnce({ statusCode: 200, data: health });
+    answerRequests({
+      'GET /api/categories': { statusCode: 200, data: { items: [] } },
+      'GET /api/products?page=1&pageSize=20': page([card(1)]),
+    });
     fireEvent.click(screen.getByRole('button', { name: '重试' }));
-    expect(await screen.findByText('服务正常')).toBeTruthy();
-    expect(request).toHaveBeenCalledTimes(2);
-  });
-
-  it('says the catalog is coming instead of showing products', async () => {
-    request.mockResolvedValueOnce({ statusCode: 200, data: health });
-    render(<HomePage />);
-    expect(screen.getByText('商品即将上架')).toBeTruthy();
-    await screen.findByText('服务正常');
+    expect(await screen.findByText('商品 1')).toBeTruthy();
   });
 });

@@ -1,54 +1,55 @@
 import { Text, View } from '@tarojs/components';
-import type { HealthReply } from '@mall/shared';
+import Taro from '@tarojs/taro';
+import type { ProductSearchQuery } from '@mall/shared';
 import { apiClient } from '../../api/client';
 import { useApiData } from '../../api/use-api-data';
-import { StatusView } from '../../components/status-view';
+import { searchPageUrl } from '../../catalog/links';
+import { useProductPages } from '../../catalog/use-product-pages';
+import { ProductPagesView } from '../../components/product-card';
 
 import './index.scss';
 
-const loadHealth = () => apiClient.health();
+const loadCategories = () => apiClient.categories();
+/** 综合: the API's default order (best sellers, then newest). */
+const allProducts: ProductSearchQuery = {};
 
-const databaseModeLabels: Record<HealthReply['db']['mode'], string> = {
-  embedded: '内置开发数据库',
-  mongodb: 'MongoDB',
-};
-
-function ServiceStatus() {
-  const health = useApiData(loadHealth);
-  switch (health.state) {
-    case 'loading':
-      return <StatusView state="loading" label="正在连接服务…" />;
-    case 'failed':
-      return <StatusView state="error" message={health.error.message} onRetry={health.reload} />;
-    case 'loaded':
-      return (
-        <View className="home-status">
-          <Text className="home-status__headline">服务正常</Text>
-          <Text className="home-status__detail">
-            版本 {health.data.version} · {databaseModeLabels[health.data.db.mode]}
-            {health.data.sandbox ? ' · 沙箱环境（微信支付与企业微信为本地模拟）' : ''}
-          </Text>
+/** The top-level categories as shortcuts into the search page; nothing at all while there are none. */
+function CategoryShortcuts() {
+  const categories = useApiData(loadCategories);
+  if (categories.state !== 'loaded' || categories.data.items.length === 0) return null;
+  return (
+    <View className="home-categories">
+      {categories.data.items.map((category) => (
+        <View
+          key={category.id}
+          className="home-categories__item"
+          onClick={() => void Taro.navigateTo({ url: searchPageUrl({ categoryId: category.id, categoryName: category.name }) })}
+        >
+          <Text className="home-categories__badge">{category.name.slice(0, 1)}</Text>
+          <Text className="home-categories__name">{category.name}</Text>
         </View>
-      );
-  }
+      ))}
+    </View>
+  );
 }
 
-/** 首页: the shop's header, the service's status, and the catalog (which arrives with the shopping issue). */
+/** 首页: the shop's header, a search bar, the categories and the products on sale. */
 export default function HomePage() {
+  const products = useProductPages(allProducts);
   return (
     <View className="home">
       <View className="home-header">
         <Text className="home-header__name">导购商城</Text>
         <Text className="home-header__tagline">你的专属导购，随时为你服务</Text>
+        <View className="home-search" role="search" onClick={() => void Taro.navigateTo({ url: searchPageUrl() })}>
+          <Text className="home-search__placeholder">搜索商品</Text>
+        </View>
       </View>
+      <CategoryShortcuts />
       <View className="home-section">
-        <Text className="home-section__title">服务状态</Text>
-        <ServiceStatus />
+        <Text className="home-section__title">为你推荐</Text>
       </View>
-      <View className="home-section">
-        <Text className="home-section__title">商品</Text>
-        <StatusView state="empty" title="商品即将上架" description="商品浏览、搜索与下单随购物功能上线。" />
-      </View>
+      <ProductPagesView pages={products} empty={{ title: '还没有在售的商品', description: '商家上架商品后会显示在这里。' }} />
     </View>
   );
 }

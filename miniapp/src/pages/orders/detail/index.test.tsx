@@ -1,0 +1,143 @@
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { answerRequests, requested } from '../../../testing/api';
+import { order, orderNo, prepay, signIn } from '../../../testing/orders';
+import { navigateTo, requestPayment, router, showModal } from '../../../testing/taro';
+import OrderDetailPage from './index';
+
+const detailPath = `GET /api/orders/${orderNo(1)}`;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the order detail', () => {
+  it('shows an unpaid order: countdown, address, lines, amounts and history', async () => {
+    vi.useFakeTimers({ now: Date.parse('2026-11-23T10:00:00.000Z') });
+    signIn();
+    router.params = { orderNo: orderNo(1) };
+    answerRequests({
+      [detailPath]: {
+        statusCode: 200,
+        data: { order: order(1, { payDeadline: '2026-11-23T10:30:00.000Z', remark: '请尽快发货' }) },
+      },
+    });
+    render(<OrderDetailPage />);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    expect(screen.getByText('待付款')).toBeTruthy();
+    expect(screen.getByText('请在 30:00 内完成支付，超时订单将自动取消')).toBeTruthy();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(61_000);
+    });
+    expect(screen.getByText('请在 28:59 内完成支付，超时订单将自动取消')).toBeTruthy();
+
+    expect(screen.getByText('王小明')).toBeTruthy();
+    expect(screen.getByText('上海市 上海市 浦东新区 世纪大道 100 号')).toBeTruthy();
+    expect(screen.getByText('商品 1')).toBeTruthy();
+    expect(screen.getByText('共 2 件')).toBeTruthy();
+    expect(screen.getByText('应付')).toBeTruthy();
+    expect(screen.getByText('¥30.00')).toBeTruthy();
+    expect(screen.getByText('请尽快发货')).toBeTruthy();
+    expect(screen.getByText('提交订单')).toBeTruthy();
+    expect(screen.getAllByText('2026-11-23 18:00')).toHaveLength(2);
+  });
+
+  it('loads the order again once the payment deadline passes', async () => {
+    vi.useFakeTimers({ now: Date.parse('2026-11-23T10:29:58.000Z') });
+    signIn();
+    router.params = { orderNo: orderNo(1) };
+    let asked = 0;
+    answerRequests({
+      [detailPath]: () => {
+        asked += 1;
+        const expired = asked > 1 && {
+          status: 'cancelled' as const,
+          history: [
+            ...order(1).history,
+            {
+              event: 'expire' as const,
+              from: 'pending_payment' as const,
+              to: 'cancelled' as const,
+              at: '2026-11-23T10:30:00.000Z',
+              actor: { type: 'system' as const },
+            },
+          ],
+        };
+        return { statusCode: 200, data: { order: order(1, { payDeadline: '2026-11-23T10:30:00.000Z', ...expired }) } };
+      },
+    });
+    render(<OrderDetailPage />);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    expect(screen.getByText('请在 00:02 内完成支付，超时订单将自动取消')).toBeTruthy();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(2_000);
+    });
+    expect(screen.getByText('已取消')).toBeTruthy();
+    expect(screen.getByText('超时未支付，订单已自动取消')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '去支付' })).toBeNull();
+    expect(requested()).toEqual([detailPath, detailPath]);
+  });
+
+  it('cancels after confirming and pays with WeChat Pay', async () => {
+    vi.stubEnv('TARO_ENV', 'weapp');
+    signIn();
+    router.params = { orderNo: orderNo(1) };
+    answerRequests({
+      [detailPath]: { statusCode: 200, data: { order: order(1) } },
+      [`POST /api/orders/${orderNo(1)}/pay`]: prepay(orderNo(1)),
+      [`POST /api/orders/${orderNo(1)}/cancel`]: {
+        statusCode: 200,
+        data: {
+          order: order(1, {
+            status: 'cancelled',
+            history: [
+              ...order(1).history,
+              { event: 'cancel', from: 'pending_payment', to: 'cancelled', at: '2026-11-23T10:10:00.000Z', actor: { type: 'shopper' } },
+            ],
+          }),
+        },
+      },
+    });
+    render(<OrderDetailPage />);
+    fireEvent.click(await screen.findByRole('button', { name: '去支付' }));
+    await vi.waitFor(() =>
+      expect(navigateTo).toHaveBeenCalledWith({ url: `/pages/pay-result/index?orderNo=${orderNo(1)}&result=success` }),
+    );
+    expect(requestPayment).toHaveBeenCalledTimes(1);
+
+    showModal.mockResolvedValueOnce({ confirm: true, cancel: false });
+    fireEvent.click(screen.getByRole('button', { name: '取消订单' }));
+    expect(await screen.findByText('已取消')).toBeTruthy();
+    expect(screen.getByText('订单已取消', { selector: '.order-history__event' })).toBeTruthy();
+    expect(screen.getByText('2026-11-23 18:10')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '去支付' })).toBeNull();
+  });
+
+  it('shows a paid order with its payment time and no actions', async () => {
+    signIn();
+    router.params = { orderNo: orderNo(1) };
+    const paid = order(1, {
+      status: 'paid',
+      payment: { method: 'wechatpay', transactionId: '4200000000000000001', amountFen: 3000, paidAt: '2026-11-23T10:05:00.000Z' },
+    });
+    answerRequests({ [detailPath]: { statusCode: 200, data: { order: paid } } });
+    render(<OrderDetailPage />);
+    expect(await screen.findByText('已付款，商家正在备货')).toBeTruthy();
+    expect(screen.getByText('实付')).toBeTruthy();
+    expect(screen.getByText('2026-11-23 18:05（微信支付）')).toBeTruthy();
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('says when the order does not exist', async () => {
+    signIn();
+    router.params = { orderNo: orderNo(1) };
+    answerRequests({ [detailPath]: { statusCode: 404, data: { error: { code: 'NOT_FOUND', message: '请求的内容不存在' } } } });
+    render(<OrderDetailPage />);
+    expect(await screen.findByText('找不到这个订单')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '重试' })).toBeNull();
+  });
+});
