@@ -1,6 +1,7 @@
-import { Alert, Button, Card, Col, Descriptions, Empty, Row, Skeleton, Tag } from 'antd';
+import { Card, Col, Descriptions, Empty, Row, Skeleton, Tag } from 'antd';
 import type { HealthReply } from '@mall/shared';
 import type { ApiClient } from '../api/client.ts';
+import { LoadFailedAlert } from '../api/LoadFailedAlert.tsx';
 import { useApiData } from '../api/use-api-data.ts';
 import { formatShanghaiDateTime } from '../format.ts';
 import { useSignedInStaff } from '../session/session.tsx';
@@ -18,19 +19,7 @@ function HealthCard() {
   return (
     <Card title="服务状态">
       {health.status === 'loading' && <Skeleton active paragraph={{ rows: 3 }} />}
-      {health.status === 'failed' && (
-        <Alert
-          type="error"
-          showIcon
-          title="无法获取服务状态"
-          description={health.error.message}
-          action={
-            <Button size="small" onClick={health.reload}>
-              重试
-            </Button>
-          }
-        />
-      )}
+      {health.status === 'failed' && <LoadFailedAlert title="无法获取服务状态" failed={health} />}
       {health.status === 'loaded' && (
         <Descriptions
           column={1}

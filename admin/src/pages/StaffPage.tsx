@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { createStaffRequestSchema, staffRoles, type Staff, type StaffRole } from '@mall/shared';
 import { asApiError, type ApiClient } from '../api/client.ts';
 import { useApi } from '../api/context.tsx';
+import { LoadFailedAlert } from '../api/LoadFailedAlert.tsx';
 import { useApiData } from '../api/use-api-data.ts';
 import { formatShanghaiDateTime } from '../format.ts';
 import { roleMay } from '@mall/shared';
@@ -104,17 +105,7 @@ export function StaffPage() {
       )}
       <Card title="员工账号">
         {list.status === 'failed' ? (
-          <Alert
-            type="error"
-            showIcon
-            title="无法获取员工列表"
-            description={list.error.message}
-            action={
-              <Button size="small" onClick={list.reload}>
-                重试
-              </Button>
-            }
-          />
+          <LoadFailedAlert title="无法获取员工列表" failed={list} />
         ) : (
           <Table<Staff>
             rowKey="id"

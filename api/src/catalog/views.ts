@@ -7,6 +7,7 @@ import type {
   DetailBlockView,
   ProductCard,
   StorefrontProduct,
+  StorefrontSku,
   StoredImage,
 } from '@mall/shared';
 import type { ImageStorage } from './image-storage.ts';
@@ -39,13 +40,36 @@ export function inMatrixOrder(product: Pick<ProductRecord, 'specs'>, skus: SkuRe
   return [...skus].sort((a, b) => rank(a) - rank(b));
 }
 
-export function toAdminSkuView(sku: SkuRecord): AdminSku {
+/** What the storefront and the admin console both show of a SKU. */
+function skuView(sku: SkuRecord): StorefrontSku {
   return {
     id: sku._id.toHexString(),
     specValues: sku.specValues,
     price: sku.price,
     ...(sku.originalPrice !== undefined && { originalPrice: sku.originalPrice }),
     available: sku.available,
+  };
+}
+
+/** What the storefront and the admin console both show of a product, but its SKUs. */
+function productView(images: ImageStorage, product: ProductRecord): Omit<StorefrontProduct, 'skus'> {
+  return {
+    id: product._id.toHexString(),
+    title: product.title,
+    subtitle: product.subtitle,
+    categoryId: product.categoryId.toHexString(),
+    images: product.images.map((id) => imageView(images, id)),
+    detail: detailView(images, product.detail),
+    specs: product.specs.map(({ name, values }) => ({ name, values })),
+    priceMin: product.priceMin,
+    priceMax: product.priceMax,
+    salesCount: product.salesCount,
+  };
+}
+
+export function toAdminSkuView(sku: SkuRecord): AdminSku {
+  return {
+    ...skuView(sku),
     reserved: sku.reserved,
     ...(sku.code !== undefined && { code: sku.code }),
   };
@@ -54,18 +78,9 @@ export function toAdminSkuView(sku: SkuRecord): AdminSku {
 /** A product with its active SKUs, as the admin console edits it. */
 export function toAdminProductView(images: ImageStorage, product: ProductRecord, activeSkus: SkuRecord[]): AdminProduct {
   return {
-    id: product._id.toHexString(),
-    title: product.title,
-    subtitle: product.subtitle,
-    categoryId: product.categoryId.toHexString(),
-    images: product.images.map((id) => imageView(images, id)),
-    detail: detailView(images, product.detail),
+    ...productView(images, product),
     status: product.status,
-    specs: product.specs.map(({ name, values }) => ({ name, values })),
     skus: inMatrixOrder(product, activeSkus).map(toAdminSkuView),
-    priceMin: product.priceMin,
-    priceMax: product.priceMax,
-    salesCount: product.salesCount,
     version: product.version,
     createdAt: product.createdAt.toISOString(),
     updatedAt: product.updatedAt.toISOString(),
@@ -103,23 +118,5 @@ export function toProductCard(images: ImageStorage, product: ProductRecord): Pro
 
 /** What shoppers see: no codes, no reserved counts, no internal state. */
 export function toStorefrontProductView(images: ImageStorage, product: ProductRecord, activeSkus: SkuRecord[]): StorefrontProduct {
-  return {
-    id: product._id.toHexString(),
-    title: product.title,
-    subtitle: product.subtitle,
-    categoryId: product.categoryId.toHexString(),
-    images: product.images.map((id) => imageView(images, id)),
-    detail: detailView(images, product.detail),
-    specs: product.specs.map(({ name, values }) => ({ name, values })),
-    skus: inMatrixOrder(product, activeSkus).map((sku) => ({
-      id: sku._id.toHexString(),
-      specValues: sku.specValues,
-      price: sku.price,
-      ...(sku.originalPrice !== undefined && { originalPrice: sku.originalPrice }),
-      available: sku.available,
-    })),
-    priceMin: product.priceMin,
-    priceMax: product.priceMax,
-    salesCount: product.salesCount,
-  };
+  return { ...productView(images, product), skus: inMatrixOrder(product, activeSkus).map(skuView) };
 }

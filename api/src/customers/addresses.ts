@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { MAX_ADDRESSES_PER_SHOPPER, type Address, type ParsedAddressInput } from '@mall/shared';
 import { isDuplicateKeyError } from '../db/errors.ts';
 import { AppError } from '../http/errors.ts';
-import { toAddressView, type AddressBook, type CustomerModels, type StoredAddress } from './models.ts';
+import { addressFields, toAddressView, type AddressBook, type CustomerModels, type StoredAddress } from './models.ts';
 
 /**
  * A shopper's delivery addresses. The rules — at most MAX_ADDRESSES_PER_SHOPPER, exactly one default while
@@ -64,11 +64,6 @@ function indexOf(book: BookState, addressId: Types.ObjectId): number {
   return index;
 }
 
-function fieldsOf(input: ParsedAddressInput): Omit<StoredAddress, '_id' | 'createdAt' | 'updatedAt'> {
-  const { recipientName, phone, province, city, district, detail } = input;
-  return { recipientName, phone, province, city, district, detail };
-}
-
 /** Newest first; ids break ties, as they grow with time too. */
 function newestFirst(a: StoredAddress, b: StoredAddress): number {
   return b.createdAt.getTime() - a.createdAt.getTime() || b._id.toHexString().localeCompare(a._id.toHexString());
@@ -94,7 +89,7 @@ export async function createAddress(models: CustomerModels, shopperId: Types.Obj
       throw new AppError('ADDRESS_LIMIT_REACHED', { details: { limit: MAX_ADDRESSES_PER_SHOPPER } });
     }
     const now = new Date();
-    const address: StoredAddress = { _id: new Types.ObjectId(), ...fieldsOf(input), createdAt: now, updatedAt: now };
+    const address: StoredAddress = { _id: new Types.ObjectId(), ...addressFields(input), createdAt: now, updatedAt: now };
     const defaultAddressId = input.isDefault === true || book.defaultAddressId === undefined ? address._id : book.defaultAddressId;
     return { next: { addresses: [...book.addresses, address], defaultAddressId }, result: toAddressView(address, defaultAddressId) };
   });
@@ -113,7 +108,7 @@ export async function updateAddress(
   return changeBook(models, shopperId, (book) => {
     const index = indexOf(book, addressId);
     const previous = book.addresses[index] as StoredAddress;
-    const address: StoredAddress = { ...previous, ...fieldsOf(input), updatedAt: new Date() };
+    const address: StoredAddress = { ...previous, ...addressFields(input), updatedAt: new Date() };
     const addresses = book.addresses.map((existing, at) => (at === index ? address : existing));
     const defaultAddressId = input.isDefault === true ? address._id : book.defaultAddressId;
     return { next: { addresses, defaultAddressId }, result: toAddressView(address, defaultAddressId) };

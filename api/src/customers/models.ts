@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import type { Address, Shopper as ShopperView } from '@mall/shared';
+import type { Address, AddressFields, Shopper as ShopperView } from '@mall/shared';
 import { modelOf } from '../db/model-of.ts';
 
 /** A shopper, known by the openid WeChat gives the mini-program for them. */
@@ -26,14 +26,8 @@ export interface ShopperSession {
   expiresAt: Date;
 }
 
-export interface StoredAddress {
+export interface StoredAddress extends AddressFields {
   _id: Types.ObjectId;
-  recipientName: string;
-  phone: string;
-  province: string;
-  city: string;
-  district: string;
-  detail: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -130,15 +124,16 @@ export function toShopperView(shopper: Shopper): ShopperView {
   };
 }
 
+/** Only the address fields of `address` (an input, a stored address or its view); what an order copies. */
+export function addressFields(address: AddressFields): AddressFields {
+  const { recipientName, phone, province, city, district, detail } = address;
+  return { recipientName, phone, province, city, district, detail };
+}
+
 export function toAddressView(address: StoredAddress, defaultAddressId: Types.ObjectId | undefined): Address {
   return {
     id: address._id.toHexString(),
-    recipientName: address.recipientName,
-    phone: address.phone,
-    province: address.province,
-    city: address.city,
-    district: address.district,
-    detail: address.detail,
+    ...addressFields(address),
     isDefault: defaultAddressId !== undefined && address._id.equals(defaultAddressId),
     createdAt: address.createdAt.toISOString(),
     updatedAt: address.updatedAt.toISOString(),

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutPreviewReplySchema, orderReplySchema, type Order } from '@mall/shared';
 import type { Database } from '../db/database.ts';
 import { testApp, type TestApp } from '../testing/app.ts';
-import { addTestProduct, createTestBuyer, stockOf, testCommerce, type TestBuyer, type TestProduct } from '../testing/commerce.ts';
+import {
+  addTestProduct,
+  createTestBuyer,
+  stockOf,
+  TEST_ADDRESS,
+  testCommerce,
+  type TestBuyer,
+  type TestProduct,
+} from '../testing/commerce.ts';
 import { startTestDatabaseServer, type TestDatabaseServer } from '../testing/database.ts';
 import { createLogger } from '../logger.ts';
 import { createOrder } from './checkout.ts';
@@ -134,14 +142,7 @@ describe('POST /api/orders', () => {
       }),
     ]);
     expect(order.pricing).toEqual({ itemsTotalFen: 11800, discounts: [], discountTotalFen: 0, shippingFeeFen: 0, payableFen: 11800 });
-    expect(order.address).toEqual({
-      recipientName: '张三',
-      phone: '13800138000',
-      province: '上海市',
-      city: '上海市',
-      district: '浦东新区',
-      detail: '世纪大道 100 号',
-    });
+    expect(order.address).toEqual(TEST_ADDRESS);
     expect(order.remark).toBe('请尽快发货');
     expect(Date.parse(order.payDeadline) - Date.parse(order.createdAt)).toBe(15 * 60_000);
     expect(order.history).toEqual([

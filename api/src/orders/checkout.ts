@@ -6,7 +6,7 @@ import { currentLine, currentSkus, type CurrentLine } from '../cart/current-line
 import { cartLinesForCheckout, removeBoughtLines } from '../cart/service.ts';
 import { releaseStock, reserveStock } from '../catalog/stock.ts';
 import { findAddress, listAddresses } from '../customers/addresses.ts';
-import type { Shopper } from '../customers/models.ts';
+import { addressFields, type Shopper } from '../customers/models.ts';
 import { isDuplicateKeyError } from '../db/errors.ts';
 import { AppError } from '../http/errors.ts';
 import type { CommerceDependencies } from './dependencies.ts';
@@ -86,18 +86,7 @@ export async function previewCheckout(
   return {
     lines: lines.map((line) => ({ ...line, lineTotalFen: line.unitPriceFen * line.quantity })),
     pricing: pricingView(pricing),
-    address:
-      address === null
-        ? null
-        : {
-            id: address.id,
-            recipientName: address.recipientName,
-            phone: address.phone,
-            province: address.province,
-            city: address.city,
-            district: address.district,
-            detail: address.detail,
-          },
+    address: address === null ? null : { id: address.id, ...addressFields(address) },
     canSubmit: lines.length > 0 && lines.every((line) => line.problem === null) && address !== null,
   };
 }
@@ -195,14 +184,7 @@ async function placeOrder(deps: CommerceDependencies, shopper: Shopper, request:
       discountTotalFen: pricing.discountTotalFen,
       shippingFeeFen: pricing.shippingFeeFen,
       payableFen: pricing.payableFen,
-      address: {
-        recipientName: address.recipientName,
-        phone: address.phone,
-        province: address.province,
-        city: address.city,
-        district: address.district,
-        detail: address.detail,
-      },
+      address: addressFields(address),
       remark: request.remark ?? '',
       payerOpenid: shopper.openid,
       payDeadline: new Date(placedAt.getTime() + deps.config.orderPaymentTimeoutMinutes * 60_000),

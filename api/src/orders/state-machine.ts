@@ -7,26 +7,11 @@
  *        │                 │           │
  *        └─cancel→ cancelled  └──── refund ────┴→ refunding ─→ refunded (full)  or back (partial)
  */
-import { orderStatuses } from '@mall/shared';
+import { orderEvents, orderStatuses, type OrderEvent } from '@mall/shared';
 
-// The states are part of the API (shared with the storefront and the admin console).
-export { orderStatuses };
+// The states and events are part of the API (shared with the storefront and the admin console).
+export { orderEvents, orderStatuses, type OrderEvent };
 export type OrderStatus = (typeof orderStatuses)[number];
-
-/** Why a transition happens; recorded in the order's history. */
-export const orderEvents = [
-  'pay',
-  'cancel',
-  'expire',
-  'ship',
-  'confirm_receipt',
-  'auto_complete',
-  'request_refund',
-  'refund_rejected',
-  'refund_partly',
-  'refund_fully',
-] as const;
-export type OrderEvent = (typeof orderEvents)[number];
 
 /** Who may cause each event is checked by the service; this table only says which states it moves between. */
 const transitions: Record<OrderEvent, { from: readonly OrderStatus[]; to: OrderStatus | 'previous' }> = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageReplySchema, pagingQuery, queryInteger } from './paging.ts';
 
 /**
  * The catalog: two-level categories, products (SPU) with SKUs from spec combinations, stock per SKU,
@@ -228,13 +229,31 @@ export type DetailBlockView = z.infer<typeof detailBlockViewSchema>;
 
 const specViewSchema = z.object({ name: z.string(), values: z.array(z.string()) });
 
-export const adminSkuSchema = z.object({
+const skuViewFields = {
   id: z.string(),
   specValues: z.array(z.string()),
   price: z.number().int(),
   originalPrice: z.number().int().optional(),
   /** What shoppers can still buy. */
   available: z.number().int(),
+};
+
+/** What the storefront and the admin console both show of a product. */
+const productViewFields = {
+  id: z.string(),
+  title: z.string(),
+  subtitle: z.string(),
+  categoryId: z.string(),
+  images: z.array(storedImageSchema),
+  detail: z.array(detailBlockViewSchema),
+  specs: z.array(specViewSchema),
+  priceMin: z.number().int(),
+  priceMax: z.number().int(),
+  salesCount: z.number().int(),
+};
+
+export const adminSkuSchema = z.object({
+  ...skuViewFields,
   /** Held by unpaid orders. */
   reserved: z.number().int(),
   code: z.string().optional(),
@@ -242,18 +261,9 @@ export const adminSkuSchema = z.object({
 export type AdminSku = z.infer<typeof adminSkuSchema>;
 
 export const adminProductSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  subtitle: z.string(),
-  categoryId: z.string(),
-  images: z.array(storedImageSchema),
-  detail: z.array(detailBlockViewSchema),
+  ...productViewFields,
   status: productStatusSchema,
-  specs: z.array(specViewSchema),
   skus: z.array(adminSkuSchema),
-  priceMin: z.number().int(),
-  priceMax: z.number().int(),
-  salesCount: z.number().int(),
   /** Send it back with an edit. */
   version: z.number().int(),
   createdAt: z.iso.datetime(),
@@ -283,40 +293,22 @@ export const adminProductSummarySchema = z.object({
 export type AdminProductSummary = z.infer<typeof adminProductSummarySchema>;
 
 export const MAX_PAGE_SIZE = 50;
-const MAX_PAGE = 1000;
-
-/** A whole number in a query string (`?page=2`), within bounds. */
-function queryInteger(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^\d{1,9}$/, '须为整数')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-}
 
 const keywordSchema = z.string().trim().min(1).max(50);
 
-const pagingQuery = {
-  page: queryInteger(1, MAX_PAGE).default(1),
-  pageSize: queryInteger(1, MAX_PAGE_SIZE).default(20),
-};
+const pagingQueryFields = pagingQuery(20, MAX_PAGE_SIZE);
 
 export const adminProductListQuerySchema = z.strictObject({
   keyword: keywordSchema.optional(),
   /** A parent category includes its children's products. */
   categoryId: idSchema.optional(),
   status: productStatusSchema.optional(),
-  ...pagingQuery,
+  ...pagingQueryFields,
 });
 /** What clients put in the query string (numbers as numbers; the schema parses them back from text). */
 export type AdminProductListQuery = Partial<z.output<typeof adminProductListQuerySchema>>;
 
-export const adminProductListReplySchema = z.object({
-  items: z.array(adminProductSummarySchema),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const adminProductListReplySchema = pageReplySchema(adminProductSummarySchema);
 export type AdminProductListReply = z.infer<typeof adminProductListReplySchema>;
 
 /** Storefront ordering; absent: 综合 (best sellers first, then newest). */
@@ -331,7 +323,7 @@ export const productSearchQuerySchema = z
     minPrice: queryInteger(0, MAX_PRICE_FEN).optional(),
     maxPrice: queryInteger(0, MAX_PRICE_FEN).optional(),
     sort: z.enum(productSorts).optional(),
-    ...pagingQuery,
+    ...pagingQueryFields,
   })
   .refine((query) => query.minPrice === undefined || query.maxPrice === undefined || query.minPrice <= query.maxPrice, {
     path: ['maxPrice'],
@@ -350,36 +342,13 @@ export const productCardSchema = z.object({
 });
 export type ProductCard = z.infer<typeof productCardSchema>;
 
-export const productSearchReplySchema = z.object({
-  items: z.array(productCardSchema),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const productSearchReplySchema = pageReplySchema(productCardSchema);
 export type ProductSearchReply = z.infer<typeof productSearchReplySchema>;
 
-export const storefrontSkuSchema = z.object({
-  id: z.string(),
-  specValues: z.array(z.string()),
-  price: z.number().int(),
-  originalPrice: z.number().int().optional(),
-  available: z.number().int(),
-});
+export const storefrontSkuSchema = z.object(skuViewFields);
 export type StorefrontSku = z.infer<typeof storefrontSkuSchema>;
 
-export const storefrontProductSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  subtitle: z.string(),
-  categoryId: z.string(),
-  images: z.array(storedImageSchema),
-  detail: z.array(detailBlockViewSchema),
-  specs: z.array(specViewSchema),
-  skus: z.array(storefrontSkuSchema),
-  priceMin: z.number().int(),
-  priceMax: z.number().int(),
-  salesCount: z.number().int(),
-});
+export const storefrontProductSchema = z.object({ ...productViewFields, skus: z.array(storefrontSkuSchema) });
 export type StorefrontProduct = z.infer<typeof storefrontProductSchema>;
 
 export const storefrontProductReplySchema = z.object({ product: storefrontProductSchema });

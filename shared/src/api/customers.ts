@@ -90,14 +90,20 @@ export const addressInputSchema = z.strictObject({
 export type AddressInput = z.input<typeof addressInputSchema>;
 export type ParsedAddressInput = z.output<typeof addressInputSchema>;
 
-export const addressSchema = z.object({
-  id: z.string(),
+/** The fields of a delivery address; orders keep a copy of them (`addressSnapshotSchema`). */
+export const addressFieldsSchema = z.object({
   recipientName: z.string(),
   phone: z.string(),
   province: z.string(),
   city: z.string(),
   district: z.string(),
   detail: z.string(),
+});
+export type AddressFields = z.infer<typeof addressFieldsSchema>;
+
+export const addressSchema = z.object({
+  id: z.string(),
+  ...addressFieldsSchema.shape,
   /** Exactly one of a shopper's addresses is the default while they have any. */
   isDefault: z.boolean(),
   createdAt: z.iso.datetime(),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { storedImageSchema } from './catalog.ts';
+import { addressFieldsSchema } from './customers.ts';
+import { pageReplySchema, pagingQuery } from './paging.ts';
 
 /**
  * Cart, checkout preview, orders and payment as the storefront sees them. Every amount is integer fen and
@@ -31,17 +33,21 @@ export const lineProblems = ['off_sale', 'insufficient_stock'] as const;
 export const lineProblemSchema = z.enum(lineProblems);
 export type LineProblem = z.infer<typeof lineProblemSchema>;
 
-/** A SKU as a cart or preview line shows it, read from the catalog at the moment of the request. */
-const currentLineFields = {
+/** A SKU and its quantity, as every cart, preview and order line shows it. */
+const lineFields = {
   skuId: z.string(),
   productId: z.string(),
   title: z.string(),
   /** e.g. `红 / M`; empty for a product without specs. */
   specText: z.string(),
   image: storedImageSchema.nullable(),
-  /** The SKU's current price. */
   unitPriceFen: z.number().int(),
   quantity: z.number().int(),
+};
+
+/** A cart or preview line: read from the catalog at the moment of the request (`unitPriceFen` is the current price). */
+const currentLineFields = {
+  ...lineFields,
   /** The SKU's current available stock (0 when off sale). */
   available: z.number().int(),
   /** Null when the line can be bought. */
@@ -127,14 +133,7 @@ export const orderPricingSchema = z.object({
 export type OrderPricing = z.infer<typeof orderPricingSchema>;
 
 /** A delivery address as the order keeps it (a copy: later edits of the shopper's address do not change it). */
-export const addressSnapshotSchema = z.object({
-  recipientName: z.string(),
-  phone: z.string(),
-  province: z.string(),
-  city: z.string(),
-  district: z.string(),
-  detail: z.string(),
-});
+export const addressSnapshotSchema = addressFieldsSchema;
 export type AddressSnapshot = z.infer<typeof addressSnapshotSchema>;
 
 export const previewLineSchema = z.object({ ...currentLineFields, lineTotalFen: z.number().int() });
@@ -186,9 +185,8 @@ export const orderStatusLabels: Record<OrderStatusValue, string> = {
   refunded: '已退款',
 };
 
-/** `created`, then one entry per transition (the order state machine's events). */
-export const orderHistoryEvents = [
-  'created',
+/** Why an order changes state: the order state machine's events (the API's `state-machine.ts` says which states each moves between). */
+export const orderEvents = [
   'pay',
   'cancel',
   'expire',
@@ -200,6 +198,10 @@ export const orderHistoryEvents = [
   'refund_partly',
   'refund_fully',
 ] as const;
+export type OrderEvent = (typeof orderEvents)[number];
+
+/** `created`, then one entry per transition. */
+export const orderHistoryEvents = ['created', ...orderEvents] as const;
 export const orderHistoryEventSchema = z.enum(orderHistoryEvents);
 export type OrderHistoryEvent = z.infer<typeof orderHistoryEventSchema>;
 
@@ -223,16 +225,7 @@ export const orderHistoryEntrySchema = z.object({
 export type OrderHistoryEntry = z.infer<typeof orderHistoryEntrySchema>;
 
 /** A line as it was bought (snapshot at creation: later catalog edits do not change it). */
-export const orderLineSchema = z.object({
-  skuId: z.string(),
-  productId: z.string(),
-  title: z.string(),
-  specText: z.string(),
-  image: storedImageSchema.nullable(),
-  unitPriceFen: z.number().int(),
-  quantity: z.number().int(),
-  lineTotalFen: z.number().int(),
-});
+export const orderLineSchema = z.object({ ...lineFields, lineTotalFen: z.number().int() });
 export type OrderLine = z.infer<typeof orderLineSchema>;
 
 export const orderPaymentSchema = z.object({
@@ -277,29 +270,15 @@ export const orderNoParamsSchema = z.strictObject({ orderNo: z.string().regex(/^
 
 export const ORDER_LIST_PAGE_SIZE_MAX = 50;
 
-function queryInteger(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^\d{1,9}$/, '须为整数')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-}
-
 export const orderListQuerySchema = z.strictObject({
   status: orderStatusSchema.optional(),
-  page: queryInteger(1, 1000).default(1),
-  pageSize: queryInteger(1, ORDER_LIST_PAGE_SIZE_MAX).default(10),
+  ...pagingQuery(10, ORDER_LIST_PAGE_SIZE_MAX),
 });
 /** What clients put in the query string. */
 export type OrderListQuery = Partial<z.output<typeof orderListQuerySchema>>;
 
 /** Newest first. */
-export const orderListReplySchema = z.object({
-  items: z.array(orderSchema.omit({ history: true, address: true })),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const orderListReplySchema = pageReplySchema(orderSchema.omit({ history: true, address: true }));
 export type OrderListReply = z.infer<typeof orderListReplySchema>;
 
 // --- Payment ------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { categoryNameSchema, type AdminCategoryNode, type Category } from '@mall/shared';
 import { asApiError, type ApiClient } from '../../api/client.ts';
 import { useApi } from '../../api/context.tsx';
+import { LoadFailedAlert } from '../../api/LoadFailedAlert.tsx';
 import { useApiData } from '../../api/use-api-data.ts';
 import { useCatalogWriter } from './use-catalog-writer.ts';
 
@@ -128,19 +129,7 @@ export function CategoriesPage() {
   }
 
   if (loaded.status === 'failed') {
-    return (
-      <Alert
-        type="error"
-        showIcon
-        title="无法获取商品分类"
-        description={loaded.error.message}
-        action={
-          <Button size="small" onClick={loaded.reload}>
-            重试
-          </Button>
-        }
-      />
-    );
+    return <LoadFailedAlert title="无法获取商品分类" failed={loaded} />;
   }
 
   return (

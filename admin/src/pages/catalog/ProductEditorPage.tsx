@@ -4,6 +4,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import type { AdminCategoryNode, AdminProduct, AdminSku } from '@mall/shared';
 import { asApiError, type ApiClient, type ApiError } from '../../api/client.ts';
 import { useApi } from '../../api/context.tsx';
+import { LoadFailedAlert } from '../../api/LoadFailedAlert.tsx';
 import { useApiData } from '../../api/use-api-data.ts';
 import { leafCategoryOptions, productStatusColors, productStatusLabels } from './catalog-format.ts';
 import { DetailEditor, FieldError, ProductImagesEditor, SkuTable, SpecsEditor, StockAdjustDialog } from './editor-parts.tsx';
@@ -248,19 +249,7 @@ export function ProductEditorPage() {
   const failed = tree.status === 'failed' ? tree : product.status === 'failed' ? product : undefined;
   if (failed !== undefined) {
     if (failed.error.code === 'NOT_FOUND') return <Result status="404" title="商品不存在" subTitle="它可能已被删除。" />;
-    return (
-      <Alert
-        type="error"
-        showIcon
-        title="无法获取商品"
-        description={failed.error.message}
-        action={
-          <Button size="small" onClick={failed.reload}>
-            重试
-          </Button>
-        }
-      />
-    );
+    return <LoadFailedAlert title="无法获取商品" failed={failed} />;
   }
   if (tree.status !== 'loaded' || product.status !== 'loaded') return <Spin description="正在加载…" />;
   const current = saved ?? product.data;

@@ -1,9 +1,10 @@
-import { Alert, App, Button, Card, Image, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Image, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { productStatuses, type AdminProductListQuery, type AdminProductSummary, type ProductStatus } from '@mall/shared';
 import { asApiError, type ApiClient } from '../../api/client.ts';
 import { useApi } from '../../api/context.tsx';
+import { LoadFailedAlert } from '../../api/LoadFailedAlert.tsx';
 import { useApiData } from '../../api/use-api-data.ts';
 import { formatShanghaiDateTime } from '../../format.ts';
 import { categoryPaths, formatPriceRange, productStatusColors, productStatusLabels } from './catalog-format.ts';
@@ -82,17 +83,7 @@ export function ProductListPage() {
         />
       </Space>
       {products.status === 'failed' ? (
-        <Alert
-          type="error"
-          showIcon
-          title="无法获取商品列表"
-          description={products.error.message}
-          action={
-            <Button size="small" onClick={products.reload}>
-              重试
-            </Button>
-          }
-        />
+        <LoadFailedAlert title="无法获取商品列表" failed={products} />
       ) : (
         <Table<AdminProductSummary>
           rowKey="id"
