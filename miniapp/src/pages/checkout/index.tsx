@@ -15,6 +15,7 @@ import { orderDetailUrl } from '../../orders/format';
 import { payOrder } from '../../payment/pay-order';
 import { ensureSignedIn } from '../../session';
 import { ADDRESS_SELECTION_URL, useChosenAddress } from '../address/selection';
+import { AddressSummary } from '../../components/address-summary';
 
 import './index.scss';
 
@@ -62,13 +63,7 @@ function AddressCard({ address }: { address: CheckoutPreviewReply['address'] }) 
         <Text className="checkout-address__none">请添加收货地址</Text>
       ) : (
         <View className="checkout-address__body">
-          <View className="checkout-address__who">
-            <Text className="checkout-address__name">{address.recipientName}</Text>
-            <Text className="checkout-address__phone">{address.phone}</Text>
-          </View>
-          <Text className="checkout-address__where">
-            {address.province} {address.city} {address.district} {address.detail}
-          </Text>
+          <AddressSummary address={address} />
         </View>
       )}
       <Text className="checkout-address__change">{address === null ? '添加 ›' : '选择地址 ›'}</Text>

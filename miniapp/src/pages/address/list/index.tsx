@@ -8,6 +8,7 @@ import { flag } from '../../../components/attribute';
 import { StatusView } from '../../../components/status-view';
 import { ensureSignedIn } from '../../../session';
 import { announceChosenAddress } from '../selection';
+import { AddressSummary } from '../../../components/address-summary';
 
 import './index.scss';
 
@@ -47,14 +48,7 @@ function AddressCard({ address, onChanged, onChoose }: { address: Address; onCha
   return (
     <View className="address-card">
       <View className="address-card__info" role={onChoose ? 'button' : undefined} onClick={onChoose}>
-        <View className="address-card__who">
-          <Text className="address-card__name">{address.recipientName}</Text>
-          <Text className="address-card__phone">{address.phone}</Text>
-          {address.isDefault && <Text className="address-card__default">默认</Text>}
-        </View>
-        <Text className="address-card__where">
-          {address.province} {address.city} {address.district} {address.detail}
-        </Text>
+        <AddressSummary address={address} badge={address.isDefault && <Text className="address-card__default">默认</Text>} />
       </View>
       <View className="address-card__actions">
         {!address.isDefault && (

@@ -12,6 +12,7 @@ import { StatusView } from '../../../components/status-view';
 import { cancelOrderConfirmed, payFromOrderPage } from '../../../orders/actions';
 import { formatCountdown, formatShanghaiTime, historyEventLabels, orderListUrl } from '../../../orders/format';
 import { ensureSignedIn } from '../../../session';
+import { AddressSummary } from '../../../components/address-summary';
 
 import './index.scss';
 
@@ -85,13 +86,7 @@ function OrderDetail({
     <View className="order-detail">
       <StatusBanner order={order} onDeadlinePassed={onDeadlinePassed} />
       <View className="order-section">
-        <View className="order-address__who">
-          <Text className="order-address__name">{address.recipientName}</Text>
-          <Text className="order-address__phone">{address.phone}</Text>
-        </View>
-        <Text className="order-address__where">
-          {address.province} {address.city} {address.district} {address.detail}
-        </Text>
+        <AddressSummary address={address} />
       </View>
       <View className="order-section">
         {order.lines.map((line) => (
