@@ -87,7 +87,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const claimed = await jobs.findOneAndUpdate(
       { _id: job.name, nextRunAt: { $lte: at }, $or: [{ leaseUntil: null }, { leaseUntil: { $lte: at } }] },
       { $set: { leaseOwner: instance, leaseUntil: new Date(at.getTime() + leaseMs) } },
-      { new: true },
+      { returnDocument: 'after' },
     );
     return claimed !== null;
   }
