@@ -64,6 +64,19 @@ describe('GET /api/orders', () => {
     expect(pending.total).toBe(4);
   });
 
+  it('filters by the refund group: orders refunding or refunded', async () => {
+    const orders = deps.orders.Order;
+    await orders.updateOne({ orderNo: placed[3]!.orderNo }, { $set: { status: 'refunding' } });
+    await orders.updateOne({ orderNo: placed[4]!.orderNo }, { $set: { status: 'refunded' } });
+    try {
+      const refunds = orderListReplySchema.parse((await api.http.get('/api/orders').query({ status: 'refund' }).set(buyer.auth)).body);
+      expect(refunds.items.map((order) => order.status)).toEqual(['refunded', 'refunding']);
+      expect(refunds.total).toBe(2);
+    } finally {
+      await orders.updateMany({ orderNo: { $in: [placed[3]!.orderNo, placed[4]!.orderNo] } }, { $set: { status: 'pending_payment' } });
+    }
+  });
+
   it.each([
     ['an unknown status', { status: 'lost' }],
     ['page 0', { page: '0' }],

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
-import type { Order, OrderListReply, OrderStatusValue } from '@mall/shared';
+import { statusesMatching, type Order, type OrderListFilter, type OrderListReply } from '@mall/shared';
 import { AppError } from '../http/errors.ts';
 import { applyTransaction, closeWechatOrder, findOwnOrder } from '../payments/service.ts';
 import { cancelUnpaidOrder } from './cancel.ts';
@@ -8,13 +8,13 @@ import type { CommerceDependencies } from './dependencies.ts';
 import type { OrderRecord } from './models.ts';
 import { toOrderView } from './views.ts';
 
-/** The shopper's own orders, newest first, all or in one state. */
+/** The shopper's own orders, newest first: all of them, those in one state, or a group of states. */
 export async function listShopperOrders(
   deps: CommerceDependencies,
   shopperId: Types.ObjectId,
-  query: { status?: OrderStatusValue; page: number; pageSize: number },
+  query: { status?: OrderListFilter; page: number; pageSize: number },
 ): Promise<OrderListReply> {
-  const filter = { shopperId, ...(query.status !== undefined && { status: query.status }) };
+  const filter = { shopperId, ...(query.status !== undefined && { status: { $in: statusesMatching(query.status) } }) };
   const [total, orders] = await Promise.all([
     deps.orders.Order.countDocuments(filter),
     deps.orders.Order.find(filter)

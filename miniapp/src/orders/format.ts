@@ -1,4 +1,4 @@
-import type { OrderHistoryEvent, OrderStatusValue } from '@mall/shared';
+import type { OrderHistoryEvent, OrderListFilter } from '@mall/shared';
 
 /** China keeps UTC+8 all year; a fixed offset avoids Intl time-zone data, which some mini-program runtimes lack. */
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
@@ -35,16 +35,16 @@ export const historyEventLabels: Record<OrderHistoryEvent, string> = {
 };
 
 /** The order list's tabs: each a status filter of `GET /api/orders` (absent: every order). */
-export const orderTabs: readonly { label: string; status?: OrderStatusValue }[] = [
+export const orderTabs: readonly { label: string; status?: OrderListFilter }[] = [
   { label: '全部' },
   { label: '待付款', status: 'pending_payment' },
   { label: '待发货', status: 'paid' },
   { label: '待收货', status: 'shipped' },
   { label: '已完成', status: 'completed' },
-  { label: '退款', status: 'refunding' },
+  { label: '退款', status: 'refund' },
 ];
 
-export function orderListUrl(status?: OrderStatusValue): string {
+export function orderListUrl(status?: OrderListFilter): string {
   return status === undefined ? '/pages/orders/list/index' : `/pages/orders/list/index?status=${status}`;
 }
 

@@ -5,6 +5,7 @@ import {
   orderListQuerySchema,
   orderStatusLabels,
   orderStatuses,
+  statusesMatching,
 } from './orders.ts';
 
 const skuId = '0123456789abcdef01234567';
@@ -48,4 +49,13 @@ describe('order list query', () => {
 
 it('labels every order status in Chinese', () => {
   expect(Object.keys(orderStatusLabels).sort()).toEqual([...orderStatuses].sort());
+});
+
+describe('order list filters', () => {
+  it('match one status, or refunding and refunded for the refund group', () => {
+    expect(statusesMatching('paid')).toEqual(['paid']);
+    expect(statusesMatching('refund')).toEqual(['refunding', 'refunded']);
+    expect(orderListQuerySchema.parse({ status: 'refund' }).status).toBe('refund');
+    expect(orderListQuerySchema.safeParse({ status: 'refunds' }).success).toBe(false);
+  });
 });

@@ -270,8 +270,18 @@ export const orderNoParamsSchema = z.strictObject({ orderNo: z.string().regex(/^
 
 export const ORDER_LIST_PAGE_SIZE_MAX = 50;
 
+/** The order list's filters: one status, or `refund` for every order in after-sales (refunding or refunded). */
+export const orderListFilters = [...orderStatuses, 'refund'] as const;
+export const orderListFilterSchema = z.enum(orderListFilters);
+export type OrderListFilter = z.infer<typeof orderListFilterSchema>;
+
+/** The statuses an order list filter matches. */
+export function statusesMatching(filter: OrderListFilter): OrderStatusValue[] {
+  return filter === 'refund' ? ['refunding', 'refunded'] : [filter];
+}
+
 export const orderListQuerySchema = z.strictObject({
-  status: orderStatusSchema.optional(),
+  status: orderListFilterSchema.optional(),
   ...pagingQuery(10, ORDER_LIST_PAGE_SIZE_MAX),
 });
 /** What clients put in the query string. */

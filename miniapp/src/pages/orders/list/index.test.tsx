@@ -28,6 +28,7 @@ describe('the order list', () => {
       'GET /api/orders?page=1&pageSize=10&status=pending_payment': listed([order(1)]),
       'GET /api/orders?page=1&pageSize=10&status=paid': listed([]),
       'GET /api/orders?page=1&pageSize=10': listed([order(1)]),
+      'GET /api/orders?page=1&pageSize=10&status=refund': listed([]),
     });
     render(<OrderListPage />);
     await screen.findByText(`订单号 ${orderNo(1)}`);
@@ -45,6 +46,9 @@ describe('the order list', () => {
     ]);
     fireEvent.click(screen.getByRole('tab', { name: '全部' }));
     await vi.waitFor(() => expect(requested().at(-1)).toBe('GET /api/orders?page=1&pageSize=10'));
+    // 退款 shows every order in after-sales: refunding and refunded.
+    fireEvent.click(screen.getByRole('tab', { name: '退款' }));
+    await vi.waitFor(() => expect(requested().at(-1)).toBe('GET /api/orders?page=1&pageSize=10&status=refund'));
   });
 
   it('loads the next page at the bottom, and page 1 again when pulled down', async () => {

@@ -5,10 +5,10 @@ import {
   asApiError,
   formatFen,
   orderStatusLabels,
-  orderStatuses,
+  orderListFilters,
   type ApiError,
+  type OrderListFilter,
   type OrderListReply,
-  type OrderStatusValue,
 } from '@mall/shared';
 import { apiClient } from '../../../api/client';
 import { FailureView } from '../../../components/failure-view';
@@ -29,12 +29,12 @@ type OrderPages =
   | { state: 'failed'; error: ApiError }
   | { state: 'loaded'; items: ListedOrder[]; total: number; page: number; loadingMore: boolean; moreError: string | null };
 
-function isOrderStatus(value: string | undefined): value is OrderStatusValue {
-  return (orderStatuses as readonly (string | undefined)[]).includes(value);
+function isOrderListFilter(value: string | undefined): value is OrderListFilter {
+  return (orderListFilters as readonly (string | undefined)[]).includes(value);
 }
 
 /** The orders with `status` (all when undefined), a page at a time, newest first. */
-function useOrderPages(status: OrderStatusValue | undefined) {
+function useOrderPages(status: OrderListFilter | undefined) {
   const [pages, setPages] = useState<OrderPages>({ state: 'loading' });
   // Answers to an earlier tab or an earlier refresh are dropped.
   const generation = useRef(0);
@@ -154,7 +154,7 @@ function OrderCard({ order, onChanged }: { order: ListedOrder; onChanged: (order
 /** 我的订单 (`?status=` opens a tab): the shopper's orders by status, pull down to refresh, more at the bottom. */
 export default function OrderListPage() {
   const { params } = useRouter();
-  const [status, setStatus] = useState<OrderStatusValue | undefined>(() => (isOrderStatus(params.status) ? params.status : undefined));
+  const [status, setStatus] = useState<OrderListFilter | undefined>(() => (isOrderListFilter(params.status) ? params.status : undefined));
   const { pages, hasMore, refresh, reload, loadMore, update } = useOrderPages(status);
 
   usePullDownRefresh(() => {
