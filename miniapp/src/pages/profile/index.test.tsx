@@ -133,7 +133,7 @@ describe('the profile page, signed in', () => {
     fireEvent.click(screen.getByText('待付款'));
     expect(navigateTo).toHaveBeenLastCalledWith({ url: '/pages/orders/list/index?status=pending_payment' });
     fireEvent.click(screen.getByText('退款'));
-    expect(navigateTo).toHaveBeenLastCalledWith({ url: '/pages/orders/list/index?status=refunding' });
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: '/pages/orders/list/index?status=refund' });
   });
 
   it('logs out after confirming, ending the session on the API too', async () => {
