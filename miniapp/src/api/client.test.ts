@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { request } from '../testing/taro';
 import { ApiError, createApiClient, type ShopperCredentials } from './client';
+import { storedAddress } from '../testing/orders';
 
 const health = { status: 'ok', db: { mode: 'embedded' }, sandbox: true, version: '0.1.0' };
 const signedOut: ShopperCredentials = { token: () => null, rejected: () => undefined };
@@ -67,18 +68,7 @@ describe('the API client', () => {
 
   it('sends shopper calls with the bearer token and a JSON body', async () => {
     const credentials = { token: () => 'shopper-token', rejected: vi.fn() };
-    const address = {
-      id: '0123456789abcdef01234567',
-      recipientName: '王小明',
-      phone: '13812345678',
-      province: '上海市',
-      city: '上海市',
-      district: '浦东新区',
-      detail: '世纪大道 100 号',
-      isDefault: true,
-      createdAt: '2026-11-23T00:00:00.000Z',
-      updatedAt: '2026-11-23T00:00:00.000Z',
-    };
+    const address = storedAddress;
     request.mockResolvedValueOnce({ statusCode: 200, data: { address } });
     const { id: _id, isDefault: _isDefault, createdAt: _createdAt, updatedAt: _updatedAt, ...input } = address;
     await createApiClient('http://api.test', credentials).updateAddress(address.id, input);

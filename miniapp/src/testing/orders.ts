@@ -47,6 +47,14 @@ export const address = {
   detail: '世纪大道 100 号',
 };
 
+/** `address` as the address API returns it: the shopper's default, with its timestamps. */
+export const storedAddress = {
+  ...address,
+  isDefault: true,
+  createdAt: '2026-11-23T00:00:00.000Z',
+  updatedAt: '2026-11-23T00:00:00.000Z',
+};
+
 export function previewLine(index: number, fields: Partial<PreviewLine> = {}): PreviewLine {
   const { addedAt: _addedAt, ...line } = cartLine(index, fields);
   return { ...line, lineTotalFen: line.unitPriceFen * line.quantity };

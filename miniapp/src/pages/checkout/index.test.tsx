@@ -25,6 +25,15 @@ function submitButton(): HTMLButtonElement {
   return screen.getByRole('button', { name: '提交订单' }) as HTMLButtonElement;
 }
 
+/** The API answers a one-item checkout: its preview, the order it creates, and the prepay (with a cashier URL in H5). */
+function answerOneItemCheckout(cashierUrl?: string): void {
+  answerRequests({
+    'POST /api/checkout/preview': { statusCode: 200, data: preview([previewLine(1)]) },
+    'POST /api/orders': { statusCode: 201, data: { order: order(1) } },
+    [`POST /api/orders/${orderNo(1)}/pay`]: prepay(orderNo(1), cashierUrl),
+  });
+}
+
 describe('checkout', () => {
   it('prices the selected cart lines: address, lines, each discount with its reason, shipping and payable', async () => {
     signIn();
@@ -157,11 +166,7 @@ describe('checkout', () => {
     vi.stubEnv('TARO_ENV', 'weapp');
     signIn();
     router.params = { skuIds: skuId(1) };
-    answerRequests({
-      'POST /api/checkout/preview': { statusCode: 200, data: preview([previewLine(1)]) },
-      'POST /api/orders': { statusCode: 201, data: { order: order(1) } },
-      [`POST /api/orders/${orderNo(1)}/pay`]: prepay(orderNo(1)),
-    });
+    answerOneItemCheckout();
     render(<CheckoutPage />);
     await screen.findByText('商品 1');
     fireEvent.click(submitButton());
@@ -175,11 +180,7 @@ describe('checkout', () => {
     signIn();
     router.params = { skuIds: skuId(1) };
     requestPayment.mockRejectedValueOnce({ errMsg: 'requestPayment:fail cancel' });
-    answerRequests({
-      'POST /api/checkout/preview': { statusCode: 200, data: preview([previewLine(1)]) },
-      'POST /api/orders': { statusCode: 201, data: { order: order(1) } },
-      [`POST /api/orders/${orderNo(1)}/pay`]: prepay(orderNo(1)),
-    });
+    answerOneItemCheckout();
     render(<CheckoutPage />);
     await screen.findByText('商品 1');
     fireEvent.click(submitButton());
@@ -221,11 +222,7 @@ describe('checkout', () => {
     signIn();
     router.params = { skuIds: skuId(1) };
     const cashierUrl = 'http://127.0.0.1:3100/__sandbox/wechatpay/cashier?prepay_id=wx123&return_url=x';
-    answerRequests({
-      'POST /api/checkout/preview': { statusCode: 200, data: preview([previewLine(1)]) },
-      'POST /api/orders': { statusCode: 201, data: { order: order(1) } },
-      [`POST /api/orders/${orderNo(1)}/pay`]: prepay(orderNo(1), cashierUrl),
-    });
+    answerOneItemCheckout(cashierUrl);
     render(<CheckoutPage />);
     await screen.findByText('商品 1');
     fireEvent.click(submitButton());
@@ -238,11 +235,7 @@ describe('checkout', () => {
     vi.stubEnv('TARO_ENV', 'h5');
     signIn();
     router.params = { skuIds: skuId(1) };
-    answerRequests({
-      'POST /api/checkout/preview': { statusCode: 200, data: preview([previewLine(1)]) },
-      'POST /api/orders': { statusCode: 201, data: { order: order(1) } },
-      [`POST /api/orders/${orderNo(1)}/pay`]: prepay(orderNo(1)),
-    });
+    answerOneItemCheckout();
     render(<CheckoutPage />);
     await screen.findByText('商品 1');
     fireEvent.click(submitButton());

@@ -2,21 +2,11 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { saveShopperSession } from '../../../session/store';
 import { answerRequests, failure, requested } from '../../../testing/api';
+import { storedAddress } from '../../../testing/orders';
 import { navigateBack, request, router, setNavigationBarTitle, showModal } from '../../../testing/taro';
 import AddressEditPage from './index';
 
-const saved = {
-  id: '0123456789abcdef01234567',
-  recipientName: '王小明',
-  phone: '13812345678',
-  province: '上海市',
-  city: '上海市',
-  district: '浦东新区',
-  detail: '世纪大道 100 号',
-  isDefault: true,
-  createdAt: '2026-11-23T00:00:00.000Z',
-  updatedAt: '2026-11-23T00:00:00.000Z',
-};
+const saved = storedAddress;
 
 beforeEach(() => {
   saveShopperSession({ token: 'held-token', expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
