@@ -24,6 +24,7 @@ import {
   updateProductRequestSchema,
 } from '@mall/shared';
 import { AppError } from '../http/errors.ts';
+import { ReplyCache } from '../http/reply-cache.ts';
 import { defineRoute, type Route } from '../http/routes.ts';
 import {
   adminCategoryTree,
@@ -257,7 +258,7 @@ function adminCatalogRoutes(models: CatalogModels, images: ImageStorage): Route[
 }
 
 /** What shoppers browse: public, on-sale products only. */
-function storefrontCatalogRoutes(models: CatalogModels, images: ImageStorage): Route[] {
+function storefrontCatalogRoutes(models: CatalogModels, images: ImageStorage, replies: ReplyCache): Route[] {
   return [
     defineRoute({
       operationId: 'categoryTree',
@@ -266,6 +267,7 @@ function storefrontCatalogRoutes(models: CatalogModels, images: ImageStorage): R
       summary: 'The category tree, in order',
       tag: 'catalog',
       access: 'public',
+      cache: replies,
       reply: { status: 200, description: 'Top-level categories with their children', schema: storefrontCategoryTreeReplySchema },
       async handle() {
         return { items: await storefrontCategoryTree(models) };
@@ -279,6 +281,7 @@ function storefrontCatalogRoutes(models: CatalogModels, images: ImageStorage): R
         'On-sale products by keyword (title, subtitle), category (a parent includes its children) and "from" price; sorted and paged',
       tag: 'catalog',
       access: 'public',
+      cache: replies,
       query: productSearchQuerySchema,
       reply: { status: 200, description: 'One page of products', schema: productSearchReplySchema },
       async handle(_ctx, { query }) {
@@ -292,6 +295,7 @@ function storefrontCatalogRoutes(models: CatalogModels, images: ImageStorage): R
       summary: 'An on-sale product with its SKUs (price, available stock, spec values)',
       tag: 'catalog',
       access: 'public',
+      cache: replies,
       params: catalogIdParamsSchema,
       reply: { status: 200, description: 'The product', schema: storefrontProductReplySchema },
       errors: ['NOT_FOUND'],
@@ -321,6 +325,29 @@ function storefrontCatalogRoutes(models: CatalogModels, images: ImageStorage): R
   ];
 }
 
+/** How long a storefront catalog reply may be served from memory (see ReplyCache). */
+export const STOREFRONT_REPLY_TTL_MS = 2000;
+
+/** A staff change to the catalog drops the storefront's cached replies once it has succeeded. */
+function clearingRepliesOnChange(routes: Route[], replies: ReplyCache): Route[] {
+  return routes.map((route) =>
+    route.method === 'get'
+      ? route
+      : {
+          ...route,
+          async handle(ctx, input) {
+            const reply = await route.handle(ctx, input);
+            replies.clear();
+            return reply;
+          },
+        },
+  );
+}
+
 export function catalogRoutes(models: CatalogModels, images: ImageStorage): Route[] {
-  return [...adminCatalogRoutes(models, images), ...storefrontCatalogRoutes(models, images)];
+  const storefrontReplies = new ReplyCache({ ttlMs: STOREFRONT_REPLY_TTL_MS });
+  return [
+    ...clearingRepliesOnChange(adminCatalogRoutes(models, images), storefrontReplies),
+    ...storefrontCatalogRoutes(models, images, storefrontReplies),
+  ];
 }

@@ -133,3 +133,23 @@ describe('GET /api/products/:id', () => {
     }
   });
 });
+
+describe('storefront replies kept for a moment', () => {
+  it('are served from memory within their time-to-live, but a staff change shows at once', async () => {
+    const product = await addOnSaleProduct(context, single(food.id, '云南小粒咖啡', 5900));
+    const path = `/api/products/${product.id}`;
+    const first = await context.api.http.get(path);
+    // A change the API is not told about (stock taken by another instance) waits for the time-to-live.
+    await context.models.Product.updateOne({ _id: product.id }, { $set: { title: '改名不经后台' } });
+    expect((await context.api.http.get(path)).text).toBe(first.text);
+    const restocked = await context.api.http
+      .put(`/api/admin/products/${product.id}/skus/${product.skus[0]!.id}/stock`)
+      .set('Authorization', `Bearer ${context.tokens.owner}`)
+      .send({ available: 42 });
+    expect(restocked.status, JSON.stringify(restocked.body)).toBe(200);
+    const after = await context.api.http.get(path);
+    expect(after.status).toBe(200);
+    expect(after.headers['content-type']).toMatch(/^application\/json/);
+    expect(after.body.product).toMatchObject({ title: '改名不经后台', skus: [{ available: 42 }] });
+  });
+});

@@ -8,6 +8,7 @@ import { jsonBody } from './body.ts';
 import type { AppState } from './context.ts';
 import { errorHandler, unmatchedRoutes } from './errors.ts';
 import { requestContext } from './request-context.ts';
+import { ReplyCache } from './reply-cache.ts';
 import { createRouter, defineRoute, type Route } from './routes.ts';
 
 /** A registry of one route that uses every request part, served by the same middleware as the API. */
@@ -75,6 +76,51 @@ describe('routes from the registry', () => {
 
   it('refuse to register the same method and path twice', () => {
     expect(() => createRouter([...routes, ...routes], () => [])).toThrow(/registered twice: PUT \/items\/:itemId/);
+  });
+
+  it('let only public JSON GET routes cache their replies', () => {
+    const cache = new ReplyCache({ ttlMs: 1000 });
+    const cached = (route: Partial<Route>): Route => ({ ...routes[0]!, method: 'get', body: undefined, cache, ...route });
+    expect(() => createRouter([cached({})], () => [])).not.toThrow();
+    expect(() => createRouter([cached({ reply: { ...routes[0]!.reply, contentType: 'text/html' } })], () => [])).toThrow(
+      'only public JSON GET routes',
+    );
+    expect(() => createRouter([cached({ access: 'public', method: 'put' })], () => [])).toThrow('only public JSON GET routes');
+    expect(() => createRouter([cached({ access: 'catalog.read' })], () => [])).toThrow('only public JSON GET routes');
+  });
+
+  it('serve a cached route from memory until its time-to-live has passed', async () => {
+    const time = { now: 0 };
+    const cache = new ReplyCache({ ttlMs: 1000, now: () => time.now });
+    let calls = 0;
+    const app = new Koa<AppState>();
+    const counter = defineRoute({
+      operationId: 'count',
+      method: 'get',
+      path: '/count',
+      summary: 'Counts its calls',
+      tag: 'items',
+      access: 'public',
+      cache,
+      query: z.object({ page: z.coerce.number().int().default(1) }),
+      reply: { status: 200, description: 'Calls so far', schema: z.object({ calls: z.number() }) },
+      async handle() {
+        return { calls: ++calls };
+      },
+    });
+    app.use(requestContext(createLogger('silent')));
+    app.use(createRouter([counter], () => []).routes());
+    const http = request(app.callback());
+    expect((await http.get('/count')).body).toEqual({ calls: 1 });
+    expect((await http.get('/count')).body).toEqual({ calls: 1 });
+    expect((await http.get('/count?page=2')).body).toEqual({ calls: 2 });
+    time.now = 1000;
+    const expired = await http.get('/count');
+    expect(expired.body).toEqual({ calls: 3 });
+    expect(expired.headers['content-type']).toMatch(/^application\/json/);
+    // A URL that fails validation is never served from, nor stored in, the cache.
+    expect((await http.get('/count?page=x')).status).toBe(400);
+    expect((await http.get('/count?page=x')).status).toBe(400);
   });
 
   it('document path and query parameters', () => {

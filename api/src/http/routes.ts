@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '@mall/shared';
 import type { Access } from '@mall/shared';
 import type { AppState, RouteContext } from './context.ts';
+import type { ReplyCache } from './reply-cache.ts';
 import { validateBody, validateParams, validateQuery } from './validation.ts';
 
 /**
@@ -47,6 +48,11 @@ export interface RouteDefinition<
     /** The media types of a binary reply (an image), documented as such. */
     binaryContentTypes?: readonly string[];
   };
+  /**
+   * Public GET routes whose reply is the same for every caller may keep it briefly (see reply-cache.ts),
+   * keyed by the URL as requested.
+   */
+  cache?: ReplyCache;
   /** Errors the handler raises itself; validation, auth and internal errors are implied by the rest. */
   errors?: readonly ErrorCode[];
   handle(ctx: RouteContext, input: { body: Parsed<Body>; query: Parsed<Query>; params: Parsed<Params> }): Promise<ReplyBody<Reply>>;
@@ -74,7 +80,12 @@ export function createRouter(routes: readonly Route[], authorize: (access: Acces
     const key = `${route.method.toUpperCase()} ${route.path}`;
     if (registered.has(key)) throw new Error(`route registered twice: ${key}`);
     registered.add(key);
+    if (route.cache && (route.method !== 'get' || route.access !== 'public' || route.reply.contentType !== undefined)) {
+      throw new Error(`only public JSON GET routes may cache their replies: ${key}`);
+    }
     const stack: RouteMiddleware[] = [...authorize(route.access)];
+    // A request whose exact URL was answered moments ago passed the same validation then: serve it as is.
+    if (route.cache) stack.unshift(cachedReply(route.cache, route.reply.status));
     if (route.params) stack.push(validateParams(route.params));
     if (route.query) stack.push(validateQuery(route.query));
     if (route.body) stack.push(validateBody(route.body));
@@ -87,12 +98,31 @@ export function createRouter(routes: readonly Route[], authorize: (access: Acces
 async function respond(ctx: RouteContext, route: Route): Promise<void> {
   // The validate* middleware above parsed each part with exactly the schemas the handler is typed by.
   const input = ctx.state.input as Parameters<Route['handle']>[1];
-  const result = await route.handle(ctx, input);
   const { status, schema, contentType } = route.reply;
+  if (route.cache && schema !== undefined) {
+    const json = await route.cache.getOrLoad(ctx.url, async () => JSON.stringify(schema.parse(await route.handle(ctx, input))));
+    sendJson(ctx, status, json);
+    return;
+  }
+  const result = await route.handle(ctx, input);
   ctx.status = status;
   if (schema === undefined) return;
   // Replies are held to their documented schema: drift is a loud 500 here, not a silent contract break.
   ctx.body = schema.parse(result);
   if (contentType === 'text/html') ctx.type = 'html';
   if (contentType === 'text/plain') ctx.type = 'text';
+}
+
+function cachedReply(cache: ReplyCache, status: number): RouteMiddleware {
+  return async (ctx, next) => {
+    const json = cache.peek(ctx.url);
+    if (json === undefined) return next();
+    sendJson(ctx, status, json);
+  };
+}
+
+function sendJson(ctx: RouteContext, status: number, json: string): void {
+  ctx.status = status;
+  ctx.body = json;
+  ctx.type = 'json';
 }
