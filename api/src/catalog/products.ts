@@ -18,7 +18,14 @@ import { AppError } from '../http/errors.ts';
 import { categoryAndChildrenIds } from './categories.ts';
 import type { ImageStorage } from './image-storage.ts';
 import type { CatalogModels, CategoryRecord, ProductRecord, SkuRecord } from './models.ts';
-import { toAdminProductSummary, toAdminProductView, toProductCard, toStorefrontProductView } from './views.ts';
+import {
+  PRODUCT_CARD_FIELDS,
+  toAdminProductSummary,
+  toAdminProductView,
+  toProductCard,
+  toStorefrontProductView,
+  type ProductCardRecord,
+} from './views.ts';
 
 /** Requests as the route hands them over: parsed by the shared schemas, defaults applied. */
 type ProductInput = z.output<typeof createProductRequestSchema>;
@@ -317,7 +324,9 @@ export async function searchProducts(models: CatalogModels, images: ImageStorage
       .sort(sortOrders[query.sort ?? 'default'])
       .skip((query.page - 1) * query.pageSize)
       .limit(query.pageSize)
-      .lean<ProductRecord[]>(),
+      // A card needs the cover only, never the rich detail: the page is read and decoded much faster.
+      .select(PRODUCT_CARD_FIELDS)
+      .lean<ProductCardRecord[]>(),
   ]);
   return { items: products.map((product) => toProductCard(images, product)), total, page: query.page, pageSize: query.pageSize };
 }

@@ -103,7 +103,11 @@ export function toAdminProductSummary(images: ImageStorage, product: ProductReco
   };
 }
 
-export function toProductCard(images: ImageStorage, product: ProductRecord): ProductCard {
+/** The fields a product card is made of, as a projection: the cover is the first image. */
+export const PRODUCT_CARD_FIELDS = { title: 1, subtitle: 1, images: { $slice: 1 }, priceMin: 1, priceMax: 1, salesCount: 1 } as const;
+export type ProductCardRecord = Pick<ProductRecord, '_id' | 'title' | 'subtitle' | 'images' | 'priceMin' | 'priceMax' | 'salesCount'>;
+
+export function toProductCard(images: ImageStorage, product: ProductCardRecord): ProductCard {
   const [cover] = product.images;
   return {
     id: product._id.toHexString(),
