@@ -28,17 +28,21 @@ export function requestLog(): AppMiddleware {
     try {
       await next();
     } finally {
-      ctx.state.log.info(
-        {
-          method: ctx.method,
-          path: ctx.path,
-          status: ctx.status,
-          durationMs: Math.round((performance.now() - started) * 10) / 10,
-          errorCode: ctx.state.errorCode,
-          staffId: ctx.state.auth?.staff._id.toHexString(),
-        },
-        'request',
-      );
+      if (ctx.state.log.isLevelEnabled('info')) logRequest(ctx, started);
     }
   };
+}
+
+function logRequest(ctx: Parameters<AppMiddleware>[0], started: number): void {
+  ctx.state.log.info(
+    {
+      method: ctx.method,
+      path: ctx.path,
+      status: ctx.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      errorCode: ctx.state.errorCode,
+      staffId: ctx.state.auth?.staff._id.toHexString(),
+    },
+    'request',
+  );
 }
