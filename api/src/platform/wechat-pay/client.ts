@@ -266,7 +266,9 @@ class HardenedWechatPayClient implements WechatPayClient {
       mchid: settings.mchId,
       serial_no: settings.merchantSerialNo || undefined,
       publicKey: libraryPublicKey(settings),
-      privateKey: Buffer.from(settings.privateKeyPem),
+      // A parsed key: the library signs every request and every paySign with whatever it holds, and Node
+      // re-parses a PEM on each use (a third of a checkout's CPU). KeyObject is accepted wherever it is used.
+      privateKey: createPrivateKey(settings.privateKeyPem) as unknown as Buffer,
       key: settings.apiV3Key,
       userAgent: USER_AGENT,
     });
