@@ -116,10 +116,12 @@ export async function createOrder(
   const byKey = () => deps.orders.Order.findOne({ shopperId: shopper._id, idempotencyKey: request.idempotencyKey }).lean<OrderRecord>();
   const claimId = `${shopper._id.toHexString()}:${request.idempotencyKey}`;
   const startedAt = Date.now();
-  for (;;) {
+  // The claim comes first: a new key (nearly every checkout) takes it at once. Claims outlive their checkout
+  // (a TTL tidies them away), so a key already used finds its claim taken and then its order.
+  while (!(await claim(deps, claimId))) {
     const existing = await byKey();
     if (existing !== null) return { order: existing, created: false };
-    if (await claim(deps, claimId)) break;
+    if (await releaseStaleClaim(deps, claimId)) continue;
     if (Date.now() - startedAt > CLAIM_WAIT_MS) throw new AppError('CONFLICT');
     await delay(20 + Math.random() * 30);
   }
@@ -136,17 +138,22 @@ export async function createOrder(
   }
 }
 
-/** Takes the key's claim, or takes over one whose checkout died; false while another checkout holds it. */
+/** Takes the key's claim; false while another checkout holds it (or held it and made its order). */
 async function claim(deps: CommerceDependencies, claimId: string): Promise<boolean> {
-  const now = deps.now();
-  await deps.orders.CheckoutClaim.deleteOne({ _id: claimId, claimedAt: { $lt: new Date(now.getTime() - STALE_CLAIM_MS) } });
   try {
-    await deps.orders.CheckoutClaim.create({ _id: claimId, claimedAt: now });
+    await deps.orders.CheckoutClaim.create({ _id: claimId, claimedAt: deps.now() });
     return true;
   } catch (error) {
     if (isDuplicateKeyError(error)) return false;
     throw error;
   }
+}
+
+/** Removes the key's claim when its checkout died midway without an order; true if there was one to remove. */
+async function releaseStaleClaim(deps: CommerceDependencies, claimId: string): Promise<boolean> {
+  const staleBefore = new Date(deps.now().getTime() - STALE_CLAIM_MS);
+  const removed = await deps.orders.CheckoutClaim.deleteOne({ _id: claimId, claimedAt: { $lt: staleBefore } });
+  return removed.deletedCount === 1;
 }
 
 async function placeOrder(deps: CommerceDependencies, shopper: Shopper, request: CreateOrderRequest, log: Logger): Promise<CreatedOrder> {
