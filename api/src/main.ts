@@ -15,6 +15,7 @@ import { localImageStorage } from './catalog/image-storage.ts';
 import { seedDemoCatalog } from './demo/seed.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { createLogger } from './logger.ts';
+import { abandonedCheckoutJobs } from './orders/abandoned-checkouts.ts';
 import { commerceDependencies, ensureCommerceIndexes } from './orders/dependencies.ts';
 import { paymentJobs } from './payments/jobs.ts';
 import { ensureFirstOwner } from './staff/first-owner.ts';
@@ -82,6 +83,7 @@ try {
   await ensureCommerceIndexes(commerce);
   scheduler = createScheduler({ connection: opened.database.connection, logger });
   for (const job of paymentJobs(commerce)) await scheduler.register(job);
+  for (const job of abandonedCheckoutJobs(commerce)) await scheduler.register(job);
   scheduler.start();
   server.on('request', createApp({ config, db: opened.database, logger, builtApps: [STOREFRONT_H5, ADMIN_CONSOLE] }).callback());
   await new Promise<void>((resolve, reject) => {

@@ -9,6 +9,7 @@ import { findAddress, listAddresses } from '../customers/addresses.ts';
 import { addressFields, type Shopper } from '../customers/models.ts';
 import { isDuplicateKeyError } from '../db/errors.ts';
 import { AppError } from '../http/errors.ts';
+import { abandonCheckoutClaim } from './abandoned-checkouts.ts';
 import type { CommerceDependencies } from './dependencies.ts';
 import type { OrderRecord } from './models.ts';
 import { allocateOrderNumber } from './order-numbers.ts';
@@ -93,8 +94,6 @@ export async function previewCheckout(
 
 /** How long identical checkouts wait for the one that is creating the order. */
 const CLAIM_WAIT_MS = 10_000;
-/** A claim this old belongs to a checkout that died midway; another may take over. */
-const STALE_CLAIM_MS = 30_000;
 
 export interface CreatedOrder {
   order: OrderRecord;
@@ -121,12 +120,13 @@ export async function createOrder(
   while (!(await claim(deps, claimId))) {
     const existing = await byKey();
     if (existing !== null) return { order: existing, created: false };
-    if (await releaseStaleClaim(deps, claimId)) continue;
+    // A claim with no order that is old enough belongs to a checkout that died midway: take over.
+    if (await abandonCheckoutClaim(deps, claimId, log)) continue;
     if (Date.now() - startedAt > CLAIM_WAIT_MS) throw new AppError('CONFLICT');
     await delay(20 + Math.random() * 30);
   }
   try {
-    return await placeOrder(deps, shopper, request, log);
+    return await placeOrder(deps, shopper, request, claimId, log);
   } catch (error) {
     // This checkout made nothing: a retry with the same key may try again.
     await deps.orders.CheckoutClaim.deleteOne({ _id: claimId });
@@ -149,14 +149,13 @@ async function claim(deps: CommerceDependencies, claimId: string): Promise<boole
   }
 }
 
-/** Removes the key's claim when its checkout died midway without an order; true if there was one to remove. */
-async function releaseStaleClaim(deps: CommerceDependencies, claimId: string): Promise<boolean> {
-  const staleBefore = new Date(deps.now().getTime() - STALE_CLAIM_MS);
-  const removed = await deps.orders.CheckoutClaim.deleteOne({ _id: claimId, claimedAt: { $lt: staleBefore } });
-  return removed.deletedCount === 1;
-}
-
-async function placeOrder(deps: CommerceDependencies, shopper: Shopper, request: CreateOrderRequest, log: Logger): Promise<CreatedOrder> {
+async function placeOrder(
+  deps: CommerceDependencies,
+  shopper: Shopper,
+  request: CreateOrderRequest,
+  claimId: string,
+  log: Logger,
+): Promise<CreatedOrder> {
   const purchase = await resolvePurchase(deps, shopper._id, request);
   const address = await findAddress(deps.customers, shopper._id, new Types.ObjectId(request.addressId));
   const lines = await currentLinesOf(deps, purchase);
@@ -164,8 +163,10 @@ async function placeOrder(deps: CommerceDependencies, shopper: Shopper, request:
   if (unavailable.length > 0) throw new AppError('ITEM_UNAVAILABLE', { details: { skuIds: unavailable } });
   const pricing = priceOrder(lines.map(pricingInput), standardCalculators());
 
-  // The guarded reservation is the stock check: nothing is written when any line runs short.
-  const stockLines = lines.map((line) => ({ skuId: line.skuId, quantity: line.quantity }));
+  // The guarded reservation is the stock check: nothing is written when any line runs short. The claim
+  // notes the lines first, so stock reserved by a checkout that dies before its order is written comes back.
+  const stockLines = lines.map((line) => ({ skuId: new Types.ObjectId(line.skuId), quantity: line.quantity }));
+  await deps.orders.CheckoutClaim.updateOne({ _id: claimId }, { $set: { stockLines } });
   await reserveStock(deps.catalog, stockLines);
   let order: OrderRecord;
   try {

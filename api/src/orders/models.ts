@@ -150,13 +150,27 @@ export interface CheckoutClaim {
   /** `<shopperId>:<idempotencyKey>` */
   _id: string;
   claimedAt: Date;
+  /**
+   * The stock this checkout is about to reserve, written before it does: if the checkout dies before its
+   * order is written, the abandoned-checkout sweep (abandoned-checkouts.ts) returns this stock.
+   */
+  stockLines?: { skuId: Types.ObjectId; quantity: number }[];
+  /** Set by the sweep once it found the order these lines went into: nothing left to check. */
+  settled?: boolean;
 }
 
 const checkoutClaimSchema = new Schema<CheckoutClaim>(
   {
     _id: { type: String, required: true },
-    // Claims only matter for seconds; the TTL index tidies them away after a day.
+    // Claims only matter for seconds (and the sweep's few minutes); the TTL index tidies them away after a day.
     claimedAt: { type: Date, required: true, expires: 24 * 60 * 60 },
+    stockLines: {
+      type: [
+        new Schema({ skuId: { type: Schema.Types.ObjectId, required: true }, quantity: { type: Number, required: true } }, { _id: false }),
+      ],
+      default: undefined,
+    },
+    settled: { type: Boolean },
   },
   { collection: 'order_checkout_claims', versionKey: false },
 );
