@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '@mall/config';
+import { afterSaleRoutes } from './after-sales/routes.ts';
 import { localImageStorage } from './catalog/image-storage.ts';
 import { catalogModels } from './catalog/models.ts';
 import { catalogRoutes } from './catalog/routes.ts';
@@ -13,6 +14,8 @@ import { sandboxLoginRoutes } from './customers/sandbox-login.ts';
 import type { Database } from './db/database.ts';
 import { jsonBody } from './http/body.ts';
 import type { AppState } from './http/context.ts';
+import { fulfilmentModels } from './fulfilment/models.ts';
+import { fulfilmentRoutes } from './fulfilment/routes.ts';
 import { corsForOrigins } from './http/cors.ts';
 import { errorHandler, unmatchedRoutes } from './http/errors.ts';
 import { requestContext, requestLog } from './http/request-context.ts';
@@ -49,6 +52,8 @@ export function apiRoutes({ config, db }: Pick<AppDependencies, 'config' | 'db'>
     ...cartRoutes(commerce),
     ...orderRoutes(commerce),
     ...paymentRoutes(commerce),
+    ...fulfilmentRoutes({ ...commerce, fulfilment: fulfilmentModels(db.connection), staff: staffModels(db.connection) }),
+    ...afterSaleRoutes(commerce),
   ];
   return routes;
 }

@@ -8,11 +8,14 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from '@mall/config';
+import { afterSaleJobs } from './after-sales/jobs.ts';
 import { createApp } from './app.ts';
 import { catalogModels, ensureCatalogIndexes } from './catalog/models.ts';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { localImageStorage } from './catalog/image-storage.ts';
 import { seedDemoCatalog } from './demo/seed.ts';
+import { fulfilmentJobs } from './fulfilment/jobs.ts';
+import { ensureFulfilmentIndexes, fulfilmentModels } from './fulfilment/models.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { createLogger } from './logger.ts';
 import { abandonedCheckoutJobs } from './orders/abandoned-checkouts.ts';
@@ -81,9 +84,10 @@ try {
   // … and what make checkouts idempotent, order numbers unique and payments apply once.
   const commerce = commerceDependencies(config, opened.database);
   await ensureCommerceIndexes(commerce);
+  await ensureFulfilmentIndexes(fulfilmentModels(opened.database.connection));
   scheduler = createScheduler({ connection: opened.database.connection, logger });
-  for (const job of paymentJobs(commerce)) await scheduler.register(job);
-  for (const job of abandonedCheckoutJobs(commerce)) await scheduler.register(job);
+  const jobs = [...paymentJobs(commerce), ...abandonedCheckoutJobs(commerce), ...fulfilmentJobs(commerce), ...afterSaleJobs(commerce)];
+  for (const job of jobs) await scheduler.register(job);
   scheduler.start();
   server.on('request', createApp({ config, db: opened.database, logger, builtApps: [STOREFRONT_H5, ADMIN_CONSOLE] }).callback());
   await new Promise<void>((resolve, reject) => {

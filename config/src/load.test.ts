@@ -42,6 +42,8 @@ const PRODUCTION_CREDENTIALS = [
   'WECOM_SECRET',
   'WECOM_TOKEN',
   'WECOM_ENCODING_AES_KEY',
+  'KUAIDI100_CUSTOMER',
+  'KUAIDI100_KEY',
 ];
 
 const directory = mkdtempSync(path.join(tmpdir(), 'mall-config-'));
@@ -74,6 +76,9 @@ function productionEnv(): Record<string, string> {
     WECOM_TOKEN: 'Tk93hFh2KqLw',
     WECOM_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
     WECOM_API_BASE_URL: 'https://qyapi.weixin.qq.com',
+    KUAIDI100_CUSTOMER: '3564B6CAF665F1F40E2FD8D1C64B3B1E',
+    KUAIDI100_KEY: 'kQpWzLmRtYvX8842',
+    KUAIDI100_API_BASE_URL: 'https://poll.kuaidi100.com',
     LIVE_PUSH_DOMAIN: 'push.live.brand.example.com',
     LIVE_PLAY_DOMAIN: 'play.live.brand.example.com',
     LIVE_PUSH_AUTH_KEY: 'c2f9a7e1b04d',
@@ -118,6 +123,8 @@ describe('development defaults', () => {
     expect(config.wechat.apiBaseUrl).toBe('http://127.0.0.1:3100/wechat');
     expect(config.wechatPay.apiBaseUrl).toBe('http://127.0.0.1:3100/wechatpay');
     expect(config.wecom.apiBaseUrl).toBe('http://127.0.0.1:3100/wecom');
+    expect(config.kuaidi100).toEqual({ apiBaseUrl: 'http://127.0.0.1:3100/kuaidi100', customer: undefined, key: undefined });
+    expect(config.orderAutoCompleteDays).toBe(10);
     expect(config.live.pushAuthKey).toMatch(/^sandbox-/);
     expect(config.wechatPay.privateKeyPem).toBeUndefined();
   });
@@ -148,6 +155,7 @@ describe('development defaults', () => {
       WECHAT_API_BASE_URL: 'https://api.weixin.qq.com',
       WECHATPAY_API_BASE_URL: 'https://api.mch.weixin.qq.com',
       WECOM_API_BASE_URL: 'https://qyapi.weixin.qq.com',
+      KUAIDI100_API_BASE_URL: 'https://poll.kuaidi100.com',
     });
     expect(config.sandbox).toBe(false);
   });
@@ -177,6 +185,10 @@ describe('bad values are refused in any environment', () => {
     ['WECHATPAY_MCHID', '19000-00109', /digits/],
     ['LIVE_PUSH_DOMAIN', 'rtmp://push.example.com', /host name/],
     ['OWNER_USERNAME', 'a b', /letters, digits/],
+    ['ORDER_AUTO_COMPLETE_DAYS', '0', /1 to 60 days/],
+    ['ORDER_AUTO_COMPLETE_DAYS', '61', /1 to 60 days/],
+    ['ORDER_AUTO_COMPLETE_DAYS', '2.5', /whole number of days/],
+    ['KUAIDI100_API_BASE_URL', 'poll.kuaidi100.com', /absolute http\(s\) URL/],
   ])('%s=%j', (variable, value, pattern) => {
     const env: Record<string, string> = { [variable]: value };
     if (variable === 'OWNER_USERNAME') env.OWNER_PASSWORD = 'a long enough password';
@@ -274,6 +286,7 @@ describe('production', () => {
     ['WECHAT_API_BASE_URL', 'http://127.0.0.1:3100/wechat', /api\.weixin\.qq\.com/],
     ['WECHATPAY_API_BASE_URL', 'https://sandbox.pay.example.com', /api\.mch\.weixin\.qq\.com/],
     ['WECOM_API_BASE_URL', 'http://localhost:3100/wecom', /qyapi\.weixin\.qq\.com/],
+    ['KUAIDI100_API_BASE_URL', 'http://127.0.0.1:3100/kuaidi100', /poll\.kuaidi100\.com/],
     ['PUBLIC_API_URL', 'http://127.0.0.1:3000', /public address/],
     ['ADMIN_ORIGIN', 'http://localhost:5173', /public address/],
     ['H5_ORIGIN', 'http://[::1]:10086', /public address/],
@@ -289,12 +302,14 @@ describe('production', () => {
       'WECHAT_API_BASE_URL',
       'WECHATPAY_API_BASE_URL',
       'WECOM_API_BASE_URL',
+      'KUAIDI100_API_BASE_URL',
       'LIVE_PUSH_AUTH_KEY',
       'LIVE_PLAY_AUTH_KEY',
     ])
       delete env[variable];
     const named = problemsOf(env).map((problem) => problem.split(':')[0]);
     expect(named.sort()).toEqual([
+      'KUAIDI100_API_BASE_URL',
       'LIVE_PLAY_AUTH_KEY',
       'LIVE_PUSH_AUTH_KEY',
       'WECHATPAY_API_BASE_URL',
@@ -312,6 +327,7 @@ describe('production', () => {
     ['WECOM_ENCODING_AES_KEY', 'sandbox0123456789abcdefghijklmnopqrstuvwxyz'],
     ['LIVE_PUSH_AUTH_KEY', 'sandbox-live-push-key'],
     ['LIVE_PLAY_AUTH_KEY', 'Sandbox-play'],
+    ['KUAIDI100_KEY', 'sandbox-kuaidi100-key'],
   ])('refuses the sandbox key %s=%s', (variable, value) => {
     expectProblem({ ...productionEnv(), [variable]: value }, variable, /sandbox key/);
   });
@@ -335,6 +351,7 @@ describe('production', () => {
       'WECHAT_API_BASE_URL',
       'WECHATPAY_API_BASE_URL',
       'WECOM_API_BASE_URL',
+      'KUAIDI100_API_BASE_URL',
       'PUBLIC_API_URL',
       'ADMIN_ORIGIN',
       'H5_ORIGIN',

@@ -27,6 +27,8 @@ export interface Config {
   uploadsDir: string;
   /** How long an order may stay unpaid before it is cancelled and its stock returned (minutes). */
   orderPaymentTimeoutMinutes: number;
+  /** How long after shipping an order the shopper has not confirmed is completed automatically (days). */
+  orderAutoCompleteDays: number;
   /** Fill an empty catalog with the demo shop at start (development; `npm start` turns it on). */
   seedDemoData: boolean;
   logLevel: LogLevel;
@@ -49,6 +51,8 @@ export interface Config {
     apiBaseUrl: string;
   };
   live: { pushDomain: string; playDomain: string; pushAuthKey: string; playAuthKey: string };
+  /** The logistics trace provider (Kuaidi100 real-time query): the account's customer id and key. */
+  kuaidi100: { customer: string | undefined; key: string | undefined; apiBaseUrl: string };
   /** The first owner account, created at startup when no owner exists. */
   owner: { username: string; password: string } | undefined;
   /** True when any platform base URL points at the local sandbox. */
@@ -95,6 +99,13 @@ const paymentTimeoutMinutes = z
   .regex(/^\d+$/, 'must be a whole number of minutes')
   .transform(Number)
   .pipe(z.number().int().min(1, 'must be from 1 to 1440 minutes').max(1440, 'must be from 1 to 1440 minutes'));
+
+// At least a day for the parcel to arrive; beyond two months the payment is long settled anyway.
+const autoCompleteDays = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number of days')
+  .transform(Number)
+  .pipe(z.number().int().min(1, 'must be from 1 to 60 days').max(60, 'must be from 1 to 60 days'));
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
@@ -214,6 +225,7 @@ export function loadConfig(env: Env = process.env): Config {
     devdbDataDir: reader.withDefault('DEVDB_DATA_DIR', plainText, '.data/devdb'),
     uploadsDir: reader.withDefault('UPLOADS_DIR', plainText, '.data/uploads'),
     orderPaymentTimeoutMinutes: reader.withDefault('ORDER_PAYMENT_TIMEOUT_MINUTES', paymentTimeoutMinutes, '30'),
+    orderAutoCompleteDays: reader.withDefault('ORDER_AUTO_COMPLETE_DAYS', autoCompleteDays, '10'),
     seedDemoData: reader.withDefault('SEED_DEMO_DATA', booleanFlag, 'false'),
     logLevel: reader.withDefault('LOG_LEVEL', z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }), 'info'),
     wechat: {
@@ -243,6 +255,11 @@ export function loadConfig(env: Env = process.env): Config {
       pushAuthKey: reader.withDefault('LIVE_PUSH_AUTH_KEY', plainText, 'sandbox-live-push-key', { secret: true }),
       playAuthKey: reader.withDefault('LIVE_PLAY_AUTH_KEY', plainText, 'sandbox-live-play-key', { secret: true }),
     },
+    kuaidi100: {
+      customer: reader.optional('KUAIDI100_CUSTOMER', plainText),
+      key: reader.optional('KUAIDI100_KEY', plainText, { secret: true }),
+      apiBaseUrl: reader.withDefault('KUAIDI100_API_BASE_URL', httpUrl, `${SANDBOX_BASE_URL}/kuaidi100`),
+    },
     owner: readOwner(reader),
     sandbox: false,
   };
@@ -269,6 +286,7 @@ function platformBaseUrls(config: Config): [name: string, url: string, realUrl: 
     ['WECHAT_API_BASE_URL', config.wechat.apiBaseUrl, 'https://api.weixin.qq.com'],
     ['WECHATPAY_API_BASE_URL', config.wechatPay.apiBaseUrl, 'https://api.mch.weixin.qq.com'],
     ['WECOM_API_BASE_URL', config.wecom.apiBaseUrl, 'https://qyapi.weixin.qq.com'],
+    ['KUAIDI100_API_BASE_URL', config.kuaidi100.apiBaseUrl, 'https://poll.kuaidi100.com'],
   ];
 }
 
@@ -284,6 +302,8 @@ const requiredInProduction = [
   ['WECOM_SECRET', 'the WeCom customer-contact secret'],
   ['WECOM_TOKEN', 'the WeCom callback Token'],
   ['WECOM_ENCODING_AES_KEY', 'the WeCom callback EncodingAESKey'],
+  ['KUAIDI100_CUSTOMER', 'the Kuaidi100 customer id (logistics traces)'],
+  ['KUAIDI100_KEY', 'the Kuaidi100 key (logistics traces)'],
 ] as const;
 
 function checkProduction(reader: EnvReader, config: Config): void {
@@ -304,6 +324,7 @@ function checkProduction(reader: EnvReader, config: Config): void {
     WECOM_SECRET: config.wecom.secret,
     WECOM_TOKEN: config.wecom.token,
     WECOM_ENCODING_AES_KEY: config.wecom.encodingAesKey,
+    KUAIDI100_KEY: config.kuaidi100.key,
     LIVE_PUSH_AUTH_KEY: config.live.pushAuthKey,
     LIVE_PLAY_AUTH_KEY: config.live.playAuthKey,
   };

@@ -50,6 +50,18 @@ export const errorCatalogue = {
   ITEM_UNAVAILABLE: { status: 409, message: '有商品已下架，请调整后重新下单' },
   /** The order is no longer in a state that allows this (e.g. paying or cancelling an order already cancelled or paid). */
   ORDER_STATUS_CONFLICT: { status: 409, message: '订单状态已变化，请刷新后查看' },
+  /** The order is not paid, shipped or completed, so no after-sales request can be made for it. */
+  AFTER_SALE_NOT_ALLOWED: { status: 409, message: '该订单当前不能申请售后' },
+  /** The order already has an after-sales request in progress (one at a time). */
+  AFTER_SALE_ALREADY_OPEN: { status: 409, message: '该订单已有进行中的售后申请' },
+  /** The order has had the most after-sales requests allowed (MAX_AFTER_SALES_PER_ORDER). */
+  AFTER_SALE_LIMIT_REACHED: { status: 409, message: '该订单的售后申请次数已达上限，请联系客服' },
+  /** The after-sales request is no longer in a state that allows this (approved, cancelled, … meanwhile). */
+  AFTER_SALE_STATUS_CONFLICT: { status: 409, message: '售后状态已变化，请刷新后查看' },
+  /** More than is still refundable (payable minus refunds made or under way), or than the shopper asked for; `details` says how much. */
+  REFUND_AMOUNT_EXCEEDED: { status: 409, message: '退款金额超过可退金额' },
+  /** A CSV export whose filters select more than ORDER_EXPORT_MAX_ROWS orders; `details` gives the count and the limit. */
+  EXPORT_TOO_LARGE: { status: 422, message: '导出的订单超过 5000 条，请缩小筛选范围后再导出' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

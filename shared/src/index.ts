@@ -8,4 +8,6 @@ export * from './api/permissions.ts';
 export * from './api/customers.ts';
 export * from './api/catalog.ts';
 export * from './api/orders.ts';
+export * from './api/after-sales.ts';
+export * from './api/fulfilment.ts';
 export * from './api/client.ts';

@@ -1,3 +1,4 @@
+import { createKuaidi100Platform } from './kuaidi100/index.ts';
 import type { PlatformFactory } from './runtime.ts';
 import { createWechatPlatform } from './wechat/index.ts';
 import { createWechatPayPlatform } from './wechatpay/index.ts';
@@ -8,4 +9,5 @@ export const PLATFORM_FACTORIES: readonly { name: string; create: PlatformFactor
   { name: 'wechat', create: createWechatPlatform },
   { name: 'wechatpay', create: createWechatPayPlatform },
   { name: 'wecom', create: createWecomPlatform },
+  { name: 'kuaidi100', create: createKuaidi100Platform },
 ];

@@ -120,3 +120,22 @@ export async function adjustSkuStock(models: CatalogModels, productId: string, s
     details: [{ in: 'body', path: ['delta'], code: 'too_big', message: '库存不能超过 9,999,999' }],
   });
 }
+
+/**
+ * Goods of a paid order came back (an after-sales refund the merchant chose to restock): the quantities
+ * return to available stock and leave the products' sales counts (never below 0). The caller runs this once
+ * per request, behind its own guarded claim.
+ */
+export async function restockReturnedStock(models: CatalogModels, lines: readonly StockLine[]): Promise<void> {
+  for (const line of mergeLines(lines)) {
+    const sku = await models.Sku.findOneAndUpdate({ _id: line.skuId }, { $inc: { available: line.quantity } }).lean<SkuRecord>();
+    // SKUs are deactivated, never deleted: a missing one is a SKU removed by hand, with no stock left to return to.
+    if (sku === null) continue;
+    const counted = await models.Product.updateOne(
+      { _id: sku.productId, salesCount: { $gte: line.quantity } },
+      { $inc: { salesCount: -line.quantity } },
+    );
+    if (counted.modifiedCount === 0)
+      await models.Product.updateOne({ _id: sku.productId, salesCount: { $lt: line.quantity } }, { $set: { salesCount: 0 } });
+  }
+}

@@ -1,11 +1,14 @@
 import type { Model } from 'mongoose';
 import type { Config } from '@mall/config';
+import { afterSaleModel, type AfterSaleModel } from '../after-sales/models.ts';
 import { cartModel, type Cart } from '../cart/models.ts';
 import { localImageStorage, type ImageStorage } from '../catalog/image-storage.ts';
 import { catalogModels, ensureCatalogIndexes, type CatalogModels } from '../catalog/models.ts';
 import { customerModels, ensureCustomerIndexes, type CustomerModels } from '../customers/models.ts';
 import type { Database } from '../db/database.ts';
 import { ensurePaymentIndexes, paymentModels, type PaymentModels } from '../payments/models.ts';
+import { carrierTrackingFromConfig, type CarrierTrackingClient } from '../platform/carrier-tracking/client.ts';
+import { miniProgramClientFromConfig, type MiniProgramClient } from '../platform/miniprogram/client.ts';
 import { wechatPayClientFromConfig, type WechatPayClient } from '../platform/wechat-pay/index.ts';
 import { ensureOrderIndexes, orderModels, type OrderModels } from './models.ts';
 
@@ -17,8 +20,13 @@ export interface CommerceDependencies {
   orders: OrderModels;
   carts: Model<Cart>;
   payments: PaymentModels;
+  afterSales: AfterSaleModel;
   images: ImageStorage;
   wechatPay: WechatPayClient;
+  /** Shipping uploads (发货信息管理). */
+  miniProgram: MiniProgramClient;
+  /** Logistics traces. */
+  carrierTracking: CarrierTrackingClient;
   now(): Date;
 }
 
@@ -30,8 +38,11 @@ export function commerceDependencies(config: Config, db: Pick<Database, 'connect
     orders: orderModels(db.connection),
     carts: cartModel(db.connection),
     payments: paymentModels(db.connection),
+    afterSales: afterSaleModel(db.connection),
     images: localImageStorage(config.uploadsDir),
     wechatPay: wechatPayClientFromConfig(config),
+    miniProgram: miniProgramClientFromConfig(config),
+    carrierTracking: carrierTrackingFromConfig(config),
     now: () => new Date(),
   };
 }
@@ -43,6 +54,7 @@ export async function ensureCommerceIndexes(deps: CommerceDependencies): Promise
     ensureCustomerIndexes(deps.customers),
     ensureOrderIndexes(deps.orders),
     ensurePaymentIndexes(deps.payments),
+    deps.afterSales.init(),
     deps.carts.init(),
   ]);
 }

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { orderActorSchema, orderHistoryEvents, type OrderActor, type OrderHistoryEvent } from '@mall/shared';
+import { orderHistoryEvents, type OrderHistoryEvent } from '@mall/shared';
 import { modelOf } from '../db/model-of.ts';
+import { historyEntrySchema, type HistoryRecord } from './history.ts';
 import { dailyCounterModel } from './order-numbers.ts';
 import type { Discount } from './pricing/chain.ts';
 import { orderStatuses, type OrderStatus } from './state-machine.ts';
@@ -17,13 +18,18 @@ export interface OrderLineRecord {
   lineTotalFen: number;
 }
 
-export interface OrderHistoryRecord {
-  event: OrderHistoryEvent;
-  from: OrderStatus | null;
-  to: OrderStatus;
-  at: Date;
-  actor: OrderActor;
-  reason?: string;
+export type OrderHistoryRecord = HistoryRecord<OrderHistoryEvent, OrderStatus>;
+
+/**
+ * `pending` until WeChat accepted the shipment (`nextAttemptAt` says when to try, and is pushed ahead while an
+ * attempt is under way), `uploaded` once it did, `failed` when the attempts ran out.
+ */
+export interface ShippingUploadRecord {
+  state: 'pending' | 'uploaded' | 'failed';
+  attempts: number;
+  nextAttemptAt?: Date;
+  lastError?: string;
+  uploadedAt?: Date;
 }
 
 /**
@@ -57,6 +63,8 @@ export interface OrderRecord {
   prepayId?: string;
   payment?: { transactionId: string; amountFen: number; paidAt: Date };
   shipping?: { carrier: string; trackingNo: string; shippedAt: Date };
+  /** Uploading the shipment to WeChat (发货信息管理), set with the shipping; see fulfilment/shipping-upload.ts. */
+  shippingUpload?: ShippingUploadRecord;
   /** The state before a refund request (the state machine's `previous`). */
   statusBeforeRefund?: OrderStatus;
   history: OrderHistoryRecord[];
@@ -78,23 +86,7 @@ const lineSchema = new Schema<OrderLineRecord>(
   { _id: false },
 );
 
-const historySchema = new Schema<OrderHistoryRecord>(
-  {
-    event: { type: String, enum: orderHistoryEvents, required: true },
-    from: { type: String, enum: [...orderStatuses, null], default: null },
-    to: { type: String, enum: orderStatuses, required: true },
-    at: { type: Date, required: true },
-    actor: {
-      type: new Schema(
-        { type: { type: String, enum: orderActorSchema.shape.type.options, required: true }, id: { type: String } },
-        { _id: false },
-      ),
-      required: true,
-    },
-    reason: { type: String },
-  },
-  { _id: false },
-);
+const historySchema = historyEntrySchema(orderHistoryEvents, orderStatuses);
 
 const orderSchema = new Schema<OrderRecord>(
   {
@@ -126,6 +118,18 @@ const orderSchema = new Schema<OrderRecord>(
     prepayId: { type: String },
     payment: { type: new Schema({ transactionId: String, amountFen: Number, paidAt: Date }, { _id: false }) },
     shipping: { type: new Schema({ carrier: String, trackingNo: String, shippedAt: Date }, { _id: false }) },
+    shippingUpload: {
+      type: new Schema(
+        {
+          state: { type: String, enum: ['pending', 'uploaded', 'failed'], required: true },
+          attempts: { type: Number, required: true },
+          nextAttemptAt: Date,
+          lastError: String,
+          uploadedAt: Date,
+        },
+        { _id: false },
+      ),
+    },
     statusBeforeRefund: { type: String, enum: orderStatuses },
     history: { type: [historySchema], required: true },
     createdAt: { type: Date, required: true },
@@ -141,6 +145,13 @@ orderSchema.index({ shopperId: 1, status: 1, createdAt: -1 });
 // The expiry sweeper (unpaid past the deadline) and the reconciliation job (unpaid, placed a while ago).
 orderSchema.index({ status: 1, payDeadline: 1 });
 orderSchema.index({ status: 1, createdAt: 1 });
+// The merchant's order list (all, by status through the index above, by recipient), newest first.
+orderSchema.index({ createdAt: -1 });
+orderSchema.index({ 'address.phone': 1, createdAt: -1 });
+orderSchema.index({ 'address.recipientName': 1, createdAt: -1 });
+// The shipping upload retries (pending and due) and auto-completion (shipped long enough ago).
+orderSchema.index({ 'shippingUpload.state': 1, 'shippingUpload.nextAttemptAt': 1 });
+orderSchema.index({ status: 1, 'shipping.shippedAt': 1 });
 
 /**
  * Taken before a checkout reserves anything, one per shopper and key: of identical checkouts racing, one

@@ -8,7 +8,7 @@ export interface TransitionInput {
   reason?: string;
   at: Date;
   /** Fields written in the same update as the new state (e.g. the payment, where the stock went). */
-  set?: Partial<Pick<OrderRecord, 'payment' | 'stock' | 'shipping'>>;
+  set?: Partial<Pick<OrderRecord, 'payment' | 'stock' | 'shipping' | 'shippingUpload'>>;
 }
 
 /**

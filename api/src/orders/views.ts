@@ -1,5 +1,6 @@
 import type { Order, OrderLine } from '@mall/shared';
 import type { ImageStorage } from '../catalog/image-storage.ts';
+import { historyEntryView } from './history.ts';
 import type { OrderLineRecord, OrderRecord } from './models.ts';
 
 function lineView(images: ImageStorage, line: OrderLineRecord): OrderLine {
@@ -52,13 +53,6 @@ export function toOrderView(images: ImageStorage, order: OrderRecord): Order {
       order.shipping === undefined
         ? null
         : { carrier: order.shipping.carrier, trackingNo: order.shipping.trackingNo, shippedAt: order.shipping.shippedAt.toISOString() },
-    history: order.history.map((entry) => ({
-      event: entry.event,
-      from: entry.from,
-      to: entry.to,
-      at: entry.at.toISOString(),
-      actor: { type: entry.actor.type, ...(entry.actor.id !== undefined && { id: entry.actor.id }) },
-      ...(entry.reason !== undefined && { reason: entry.reason }),
-    })),
+    history: order.history.map(historyEntryView),
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { settleRefundNumber } from '../after-sales/settlement.ts';
 import type { JobDefinition } from '../jobs/scheduler.ts';
 import { cancelUnpaidOrder } from '../orders/cancel.ts';
 import type { CommerceDependencies } from '../orders/dependencies.ts';
@@ -87,7 +88,7 @@ export async function reconcilePayments(deps: CommerceDependencies, now: Date, l
   for (const refund of refunds) {
     try {
       if (refund.status === 'pending') await requestRefund(deps, refund.outRefundNo, log);
-      else await followUpRefund(deps, refund);
+      else await followUpRefund(deps, refund, log);
     } catch (error) {
       log.warn({ err: error, outRefundNo: refund.outRefundNo }, 'could not follow up the refund now');
     }
@@ -96,7 +97,7 @@ export async function reconcilePayments(deps: CommerceDependencies, now: Date, l
 
 const finalRefundStatus = { SUCCESS: 'succeeded', CLOSED: 'closed', ABNORMAL: 'abnormal' } as const;
 
-async function followUpRefund(deps: CommerceDependencies, refund: RefundRecord): Promise<void> {
+async function followUpRefund(deps: CommerceDependencies, refund: RefundRecord, log: Logger): Promise<void> {
   const known = await deps.wechatPay.queryRefund(refund.outRefundNo);
   if (known === null || known.status === 'PROCESSING') return;
   const status = finalRefundStatus[known.status];
@@ -104,6 +105,7 @@ async function followUpRefund(deps: CommerceDependencies, refund: RefundRecord):
     { outRefundNo: refund.outRefundNo, status: 'processing' },
     { $set: { status, updatedAt: deps.now(), ...(status === 'succeeded' && { succeededAt: known.successTime ?? deps.now() }) } },
   );
+  await settleRefundNumber(deps, refund.outRefundNo, log);
 }
 
 /** The scheduler's jobs for orders and payments. */

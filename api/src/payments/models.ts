@@ -38,8 +38,9 @@ const paymentSchema = new Schema<PaymentRecord>(
 export const refundStatuses = ['pending', 'processing', 'succeeded', 'closed', 'abnormal'] as const;
 export type RefundRecordStatus = (typeof refundStatuses)[number];
 
-/** Why a refund was made: so far only a payment that arrived for an order already cancelled. */
-export type RefundKind = 'cancelled_order_paid';
+/** Why a refund was made: a payment that arrived for an order already cancelled, or an approved after-sales request. */
+export const refundKinds = ['cancelled_order_paid', 'after_sale'] as const;
+export type RefundKind = (typeof refundKinds)[number];
 
 /** A refund, unique by its deterministic `outRefundNo`, so it is requested from WeChat Pay under one number only. */
 export interface RefundRecord {
@@ -53,6 +54,8 @@ export interface RefundRecord {
   totalFen: number;
   reason: string;
   status: RefundRecordStatus;
+  /** The after-sales request this refund carries out (kind `after_sale`). */
+  afterSaleId?: Types.ObjectId;
   /** WeChat Pay's id, once it accepted the refund. */
   refundId?: string;
   /** While one caller is asking WeChat Pay, others leave the refund alone until this time. */
@@ -65,7 +68,7 @@ export interface RefundRecord {
 const refundSchema = new Schema<RefundRecord>(
   {
     outRefundNo: { type: String, required: true, unique: true },
-    kind: { type: String, enum: ['cancelled_order_paid'], required: true },
+    kind: { type: String, enum: refundKinds, required: true },
     orderNo: { type: String, required: true, index: true },
     orderId: { type: Schema.Types.ObjectId, required: true },
     transactionId: { type: String, required: true },
@@ -73,6 +76,7 @@ const refundSchema = new Schema<RefundRecord>(
     totalFen: { type: Number, required: true },
     reason: { type: String, required: true },
     status: { type: String, enum: refundStatuses, required: true },
+    afterSaleId: { type: Schema.Types.ObjectId },
     refundId: { type: String },
     requestLeaseUntil: { type: Date },
     createdAt: { type: Date, required: true },

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { isSandboxUrl } from '@mall/config';
 import type { PaymentStatusReply, PrepayReply } from '@mall/shared';
+import { settleRefundNumber } from '../after-sales/settlement.ts';
 import { confirmSoldStock } from '../catalog/stock.ts';
 import { isDuplicateKeyError } from '../db/errors.ts';
 import { AppError } from '../http/errors.ts';
@@ -303,6 +304,8 @@ export async function requestRefund(deps: CommerceDependencies, outRefundNo: str
     await deps.payments.Refund.updateOne({ outRefundNo, status: 'pending' }, { $unset: { requestLeaseUntil: 1 } });
     throw error;
   }
+  // WeChat Pay may answer with the final state at once (no notification needed to settle it).
+  await settleRefundNumber(deps, outRefundNo, log);
 }
 
 /** A `REFUND.*` notification: the refund's final state. Refunds this API did not ask for are only logged. */
@@ -328,6 +331,8 @@ async function applyRefundNotification(deps: CommerceDependencies, resource: Wec
     return;
   }
   log.info({ outRefundNo: resource.outRefundNo, status }, 'refund notification');
+  // Also when an earlier delivery already recorded it: settling is idempotent and finishes what a crash may have cut short.
+  await settleRefundNumber(deps, resource.outRefundNo, log);
 }
 
 /** A notification that passed verification (signature, timestamp, decryption, our merchant and app). */

@@ -1,7 +1,7 @@
 import { AppError } from '../http/errors.ts';
 
-/** The platforms the API calls: the mini-program server API, WeChat Pay, WeCom. */
-export type PlatformName = 'wechat' | 'wechatpay' | 'wecom';
+/** The platforms the API calls: the mini-program server API, WeChat Pay, WeCom, the Kuaidi100 logistics trace. */
+export type PlatformName = 'wechat' | 'wechatpay' | 'wecom' | 'kuaidi100';
 
 /** What went wrong with a platform call, carried in the error's details (never shown to shoppers as such). */
 export interface PlatformFailure {

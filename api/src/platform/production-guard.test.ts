@@ -51,6 +51,8 @@ describe('the production guard against what the sandbox generates', () => {
       'WECOM_SECRET',
       'WECOM_TOKEN',
       'WECOM_ENCODING_AES_KEY',
+      'KUAIDI100_API_BASE_URL',
+      'KUAIDI100_KEY',
     ]) {
       expect(
         problems.some((problem) => problem.startsWith(`${variable}:`)),
@@ -79,6 +81,9 @@ describe('the production guard against what the sandbox generates', () => {
       WECOM_TOKEN: 'Qx7Lm2Np9Rt4',
       WECOM_ENCODING_AES_KEY: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
       WECOM_API_BASE_URL: 'https://qyapi.weixin.qq.com',
+      KUAIDI100_CUSTOMER: env.KUAIDI100_CUSTOMER ?? '',
+      KUAIDI100_KEY: 'Tq4mZx81Lp0Rw2Vn',
+      KUAIDI100_API_BASE_URL: 'https://poll.kuaidi100.com',
     });
     expect(problems).toEqual([]);
   });

@@ -52,6 +52,10 @@ describe('role matrix', () => {
       'staff.create': ['owner'],
       'catalog.read': ['owner', 'operator', 'store_manager', 'viewer'],
       'catalog.write': ['owner', 'operator'],
+      'orders.read': ['owner', 'operator', 'store_manager', 'viewer'],
+      'orders.write': ['owner', 'operator', 'store_manager'],
+      'after_sales.read': ['owner', 'operator', 'store_manager', 'viewer'],
+      'after_sales.write': ['owner', 'operator', 'store_manager'],
     });
     expect(allowedRoles('public')).toBeNull();
     expect(allowedRoles('signed-in')).toEqual(staffRoles);

@@ -45,6 +45,7 @@ describe('GET /api/health', () => {
         WECHAT_API_BASE_URL: 'https://api.weixin.qq.com',
         WECHATPAY_API_BASE_URL: 'https://api.mch.weixin.qq.com',
         WECOM_API_BASE_URL: 'https://qyapi.weixin.qq.com',
+        KUAIDI100_API_BASE_URL: 'https://poll.kuaidi100.com',
       },
     });
     expect((await real.http.get('/api/health')).body).toMatchObject({ sandbox: false });

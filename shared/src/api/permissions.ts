@@ -10,6 +10,10 @@ import { staffRoles, type StaffRole } from './staff.ts';
  * | staff.create  |  yes  |    no    |      no       |   no   |
  * | catalog.read  |  yes  |   yes    |      yes      |  yes   |
  * | catalog.write |  yes  |   yes    |      no       |   no   |
+ * | orders.read   |  yes  |   yes    |      yes      |  yes   |
+ * | orders.write  |  yes  |   yes    |      yes      |   no   |
+ * | after_sales.read  |  yes  |   yes    |      yes      |  yes   |
+ * | after_sales.write |  yes  |   yes    |      yes      |   no   |
  *
  * Any signed-in role may read its own account (`GET /api/staff/me`) and sign out.
  */
@@ -20,6 +24,14 @@ export const rolesByPermission = {
   'catalog.read': ['owner', 'operator', 'store_manager', 'viewer'],
   /** Changing them: categories, products, status, stock, image uploads. */
   'catalog.write': ['owner', 'operator'],
+  /** Orders as the admin console shows them: list, detail with history, logistics trace, CSV export. */
+  'orders.read': ['owner', 'operator', 'store_manager', 'viewer'],
+  /** Acting on orders: shipping. */
+  'orders.write': ['owner', 'operator', 'store_manager'],
+  /** After-sales requests, their order and refunds as the admin console shows them. */
+  'after_sales.read': ['owner', 'operator', 'store_manager', 'viewer'],
+  /** Deciding them: approve (amount, restock), reject, confirm a returned parcel, retry a failed refund. Store managers serve their shoppers. */
+  'after_sales.write': ['owner', 'operator', 'store_manager'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof rolesByPermission;

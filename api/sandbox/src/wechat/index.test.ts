@@ -435,6 +435,17 @@ describe('upload_shipping_info', () => {
     expect(reply.json.errmsg).toMatch(/^data format error hint: \[.+\]/);
     expect((await call('GET', '/__sandbox/wechat/shipping-uploads')).json).toHaveLength(before);
   });
+
+  it('fails the next uploads with the errcode a test asks for, recording none of them', async () => {
+    const before = ((await call('GET', '/__sandbox/wechat/shipping-uploads')).json as unknown as Json[]).length;
+    expect((await call('POST', '/__sandbox/wechat/shipping-upload-failures', { count: 2 })).json).toEqual({ remaining: 2, errcode: -1 });
+    expect((await withToken('/wxa/sec/order/upload_shipping_info', upload())).json.errcode).toBe(-1);
+    expect((await withToken('/wxa/sec/order/upload_shipping_info', upload())).json.errcode).toBe(-1);
+    expect((await withToken('/wxa/sec/order/upload_shipping_info', upload())).json.errcode).toBe(0);
+    expect((await call('GET', '/__sandbox/wechat/shipping-uploads')).json).toHaveLength(before + 1);
+    expect((await call('POST', '/__sandbox/wechat/shipping-upload-failures', { count: -1 })).status).toBe(400);
+    expect((await call('POST', '/__sandbox/wechat/shipping-upload-failures', { count: 1, errcode: 0 })).status).toBe(400);
+  });
 });
 
 describe('msg_sec_check (v2)', () => {

@@ -74,6 +74,8 @@ interface WechatState {
   refusals: { openid: string; templateId?: string }[];
   subscribeMessages: RecordedSubscribeMessage[];
   shippingUploads: RecordedShippingUpload[];
+  /** The next this many shipping uploads fail with `errcode` (a WeChat outage, for the app's retries). */
+  shippingUploadFailures?: { remaining: number; errcode: number };
 }
 
 async function loadApp(dataDir: string): Promise<WechatApp> {
@@ -274,6 +276,12 @@ export const createWechatPlatform: PlatformFactory = async (runtime: SandboxRunt
     withToken(async (ctx, body) => {
       const upload = accepted(ctx, checkShippingInfo(body));
       if (upload === undefined) return;
+      const failures = state.value.shippingUploadFailures;
+      if (failures !== undefined && failures.remaining > 0) {
+        failures.remaining -= 1;
+        await state.save();
+        return fail(ctx, failures.errcode, 'system error');
+      }
       keepNewest(state.value.shippingUploads, { at: new Date(runtime.now()).toISOString(), ...upload });
       await state.save();
       ctx.body = { errcode: 0, errmsg: 'ok' };
@@ -359,6 +367,17 @@ export const createWechatPlatform: PlatformFactory = async (runtime: SandboxRunt
   });
   control.get('/shipping-uploads', (ctx) => {
     ctx.body = state.value.shippingUploads;
+  });
+  control.post('/shipping-upload-failures', async (ctx) => {
+    const body = jsonBody(ctx);
+    const count = isRecord(body) ? body.count : undefined;
+    const errcode = isRecord(body) ? (body.errcode ?? -1) : undefined;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return controlError(ctx, 'body must be {count ≥ 0, errcode?}');
+    if (typeof errcode !== 'number' || !Number.isInteger(errcode) || errcode === 0)
+      return controlError(ctx, 'errcode must be a non-zero integer');
+    state.value.shippingUploadFailures = { remaining: count, errcode };
+    await state.save();
+    ctx.body = state.value.shippingUploadFailures;
   });
   control.get('/sensitive-words', (ctx) => {
     ctx.body = SENSITIVE_WORDS;
