@@ -1,5 +1,20 @@
 import type { z } from 'zod';
 import {
+  adminAfterSaleReplySchema,
+  afterSaleListReplySchema,
+  type AdminAfterSaleListQuery,
+  type AdminAfterSaleReply,
+  type AfterSaleListReply,
+  type ApproveAfterSaleRequest,
+  adminOrderListReplySchema,
+  adminOrderReplySchema,
+  logisticsTraceReplySchema,
+  type AdminOrderFilter,
+  type AdminOrderListQuery,
+  type AdminOrderListReply,
+  type AdminOrderReply,
+  type LogisticsTrace,
+  type ShipOrderRequest,
   adminCategoryTreeReplySchema,
   adminProductListReplySchema,
   adminProductReplySchema,
@@ -71,6 +86,23 @@ export interface ApiClient {
   uploadImage(file: Blob): Promise<StoredImage>;
   /** Where the browser loads an image from: the API's relative URLs resolved against its base URL. */
   imageSrc(image: StoredImage): string;
+  listOrders(query: AdminOrderListQuery): Promise<AdminOrderListReply>;
+  getOrder(orderNo: string): Promise<AdminOrderReply>;
+  shipOrder(orderNo: string, request: ShipOrderRequest): Promise<AdminOrderReply>;
+  orderLogistics(orderNo: string): Promise<LogisticsTrace>;
+  /** The CSV file of the orders the filters select (the API refuses more than ORDER_EXPORT_MAX_ROWS). */
+  exportOrders(filter: Partial<AdminOrderFilter>): Promise<Blob>;
+  listAfterSales(query: AdminAfterSaleListQuery): Promise<AfterSaleListReply>;
+  getAfterSale(afterSaleNo: string): Promise<AdminAfterSaleReply>;
+  approveAfterSale(afterSaleNo: string, request: ApproveAfterSaleRequest): Promise<AdminAfterSaleReply>;
+  rejectAfterSale(afterSaleNo: string, reason: string): Promise<AdminAfterSaleReply>;
+  confirmAfterSaleReturn(afterSaleNo: string): Promise<AdminAfterSaleReply>;
+  retryAfterSaleRefund(afterSaleNo: string): Promise<AdminAfterSaleReply>;
+}
+
+/** `?a=1&b=x` of the values that are set. */
+function searchOf(query: object): URLSearchParams {
+  return new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
 }
 
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -110,6 +142,8 @@ export function createApiClient({ baseUrl, storage, fetch: fetchImpl = globalThi
   }
 
   const productPath = (id: string) => `/api/admin/products/${encodeURIComponent(id)}`;
+  const orderPath = (orderNo: string) => `/api/admin/orders/${encodeURIComponent(orderNo)}`;
+  const afterSalePath = (afterSaleNo: string) => `/api/admin/after-sales/${encodeURIComponent(afterSaleNo)}`;
   const skuStockPath = (productId: string, skuId: string) => `${productPath(productId)}/skus/${encodeURIComponent(skuId)}`;
 
   return {
@@ -165,6 +199,17 @@ export function createApiClient({ baseUrl, storage, fetch: fetchImpl = globalThi
       return readApiReply(imageReplySchema, { status: response.status, data: await readJson(response) }).image;
     },
     imageSrc: (image) => (image.url.startsWith('/') ? `${baseUrl}${image.url}` : image.url),
+    listOrders: (query) => call(adminOrderListReplySchema, 'GET', `/api/admin/orders?${searchOf(query)}`),
+    getOrder: (orderNo) => call(adminOrderReplySchema, 'GET', orderPath(orderNo)),
+    shipOrder: (orderNo, request) => call(adminOrderReplySchema, 'POST', `${orderPath(orderNo)}/ship`, request),
+    orderLogistics: async (orderNo) => (await call(logisticsTraceReplySchema, 'GET', `${orderPath(orderNo)}/logistics`)).trace,
+    exportOrders: async (filter) => (await send('GET', `/api/admin/orders/export?${searchOf(filter)}`)).blob(),
+    listAfterSales: (query) => call(afterSaleListReplySchema, 'GET', `/api/admin/after-sales?${searchOf(query)}`),
+    getAfterSale: (afterSaleNo) => call(adminAfterSaleReplySchema, 'GET', afterSalePath(afterSaleNo)),
+    approveAfterSale: (afterSaleNo, request) => call(adminAfterSaleReplySchema, 'POST', `${afterSalePath(afterSaleNo)}/approve`, request),
+    rejectAfterSale: (afterSaleNo, reason) => call(adminAfterSaleReplySchema, 'POST', `${afterSalePath(afterSaleNo)}/reject`, { reason }),
+    confirmAfterSaleReturn: (afterSaleNo) => call(adminAfterSaleReplySchema, 'POST', `${afterSalePath(afterSaleNo)}/confirm-return`),
+    retryAfterSaleRefund: (afterSaleNo) => call(adminAfterSaleReplySchema, 'POST', `${afterSalePath(afterSaleNo)}/retry-refund`),
   };
 }
 

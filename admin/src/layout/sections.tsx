@@ -15,8 +15,10 @@ import {
   VideoCameraOutlined,
 } from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
+import { AfterSalesSection } from '../pages/after-sales/AfterSalesSection.tsx';
 import { CatalogSection } from '../pages/catalog/CatalogSection.tsx';
 import { DashboardPage } from '../pages/DashboardPage.tsx';
+import { OrdersSection } from '../pages/orders/OrdersSection.tsx';
 import { StaffPage } from '../pages/StaffPage.tsx';
 import type { Permission } from '@mall/shared';
 
@@ -48,12 +50,14 @@ export const consoleSections: readonly ConsoleSection[] = [
   { path: '', label: '概览', icon: <DashboardOutlined />, page: DashboardPage },
   { path: 'products', label: '商品与分类', icon: <AppstoreOutlined />, page: CatalogSection, permission: 'catalog.read', nested: true },
   { path: 'inventory', label: '库存', icon: <DatabaseOutlined />, arrivesWith: '按规格（SKU）查看与调整库存。' },
-  { path: 'orders', label: '订单', icon: <ProfileOutlined />, arrivesWith: '按条件筛选订单，查看详情与状态历史，录入物流发货，导出 CSV。' },
+  { path: 'orders', label: '订单', icon: <ProfileOutlined />, page: OrdersSection, permission: 'orders.read', nested: true },
   {
     path: 'after-sales',
     label: '售后',
     icon: <CustomerServiceOutlined />,
-    arrivesWith: '仅退款、退货退款申请的审核，微信支付退款与退款结果。',
+    page: AfterSalesSection,
+    permission: 'after_sales.read',
+    nested: true,
   },
   {
     path: 'coupons',

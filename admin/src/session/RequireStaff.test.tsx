@@ -21,8 +21,8 @@ describe('the route guard', () => {
   });
 
   it('lets a held token through once the API confirms it', async () => {
-    await renderSignedIn(operator, '/orders');
-    expect(await screen.findByRole('heading', { name: '订单' })).toBeInTheDocument();
+    await renderSignedIn(operator, '/coupons');
+    expect(await screen.findByRole('heading', { name: '优惠券' })).toBeInTheDocument();
     expect(screen.getByText(/将随对应功能上线/)).toBeInTheDocument();
   });
 

@@ -1,0 +1,81 @@
+import { Alert, Form, Input, Modal, Select } from 'antd';
+import { useState } from 'react';
+import { carriers, shipOrderRequestSchema, type AdminOrderReply } from '@mall/shared';
+import { asApiError } from '../../api/client.ts';
+import { useApi } from '../../api/context.tsx';
+
+interface ShipFormValues {
+  carrier?: string;
+  trackingNo?: string;
+}
+
+const carrierOptions = carriers.map((carrier) => ({ value: carrier.code, label: carrier.name }));
+
+/**
+ * 发货: the carrier from the fixed list and the tracking number, checked with the shared schema's Chinese messages
+ * before sending; the API's refusal (already shipped by someone else, not paid) is shown in the dialog.
+ */
+export function ShipOrderDialog({
+  orderNo,
+  open,
+  onClose,
+  onShipped,
+}: {
+  orderNo: string;
+  open: boolean;
+  onClose(): void;
+  onShipped(reply: AdminOrderReply): void;
+}) {
+  const api = useApi();
+  const [form] = Form.useForm<ShipFormValues>();
+  const [submitting, setSubmitting] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  async function submit() {
+    setFailure(null);
+    const values = form.getFieldsValue();
+    const parsed = shipOrderRequestSchema.safeParse({ carrier: values.carrier, trackingNo: values.trackingNo ?? '' });
+    if (!parsed.success) {
+      const errors = new Map<string, string>();
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0]);
+        if (!errors.has(field)) errors.set(field, issue.message);
+      }
+      form.setFields((['carrier', 'trackingNo'] as const).map((name) => ({ name, errors: errors.has(name) ? [errors.get(name)!] : [] })));
+      return;
+    }
+    setSubmitting(true);
+    try {
+      const reply = await api.shipOrder(orderNo, parsed.data);
+      form.resetFields();
+      onShipped(reply);
+    } catch (caught) {
+      setFailure(asApiError(caught).message);
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  return (
+    <Modal
+      title={`发货 · 订单 ${orderNo}`}
+      open={open}
+      okText="确认发货"
+      cancelText="取消"
+      confirmLoading={submitting}
+      onOk={() => void submit()}
+      onCancel={onClose}
+      destroyOnHidden
+    >
+      {failure !== null && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} />}
+      <Form form={form} layout="vertical" preserve={false}>
+        <Form.Item name="carrier" label="快递公司" required>
+          <Select aria-label="快递公司" placeholder="选择快递公司" options={carrierOptions} />
+        </Form.Item>
+        <Form.Item name="trackingNo" label="快递单号" required>
+          <Input aria-label="快递单号" placeholder="6–32 位字母或数字" maxLength={40} autoComplete="off" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
