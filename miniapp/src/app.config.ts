@@ -13,6 +13,10 @@ export default defineAppConfig({
     'pages/orders/list/index',
     'pages/orders/detail/index',
   ],
+  subPackages: [
+    // After-sales pages: opened from an order, so kept out of the main package.
+    { root: 'packages/after-sales', pages: ['request/index', 'list/index', 'detail/index'] },
+  ],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

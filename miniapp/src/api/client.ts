@@ -2,6 +2,16 @@ import Taro from '@tarojs/taro';
 import { z } from 'zod';
 import {
   ApiError,
+  afterSaleListReplySchema,
+  afterSaleReplySchema,
+  imageReplySchema,
+  orderAfterSalesReplySchema,
+  type AfterSaleListQuery,
+  type AfterSaleListReply,
+  type AfterSaleReply,
+  type CreateAfterSaleRequest,
+  type OrderAfterSalesReply,
+  type ReturnShipmentRequest,
   addressListReplySchema,
   addressReplySchema,
   cartReplySchema,
@@ -14,6 +24,8 @@ import {
   storefrontProductReplySchema,
   orderListReplySchema,
   orderReplySchema,
+  logisticsTraceReplySchema,
+  type LogisticsTraceReply,
   paymentStatusReplySchema,
   prepayReplySchema,
   readApiReply,
@@ -87,6 +99,19 @@ export interface ApiClient {
   payOrder(orderNo: string): Promise<PrepayReply>;
   /** `GET /api/orders/:orderNo/payment`: asks WeChat Pay while the order is still unpaid. */
   paymentStatus(orderNo: string): Promise<PaymentStatusReply>;
+  /** `POST /api/orders/:orderNo/confirm-receipt`: 确认收货 of a shipped order. */
+  confirmReceipt(orderNo: string): Promise<OrderReply>;
+  /** `GET /api/orders/:orderNo/logistics`: the parcel's trace, newest event first. */
+  orderLogistics(orderNo: string): Promise<LogisticsTraceReply>;
+  /** `GET /api/orders/:orderNo/after-sales`: the order's requests, what is still refundable, whether a new one can be made. */
+  orderAfterSales(orderNo: string): Promise<OrderAfterSalesReply>;
+  createAfterSale(request: CreateAfterSaleRequest): Promise<AfterSaleReply>;
+  afterSales(query: AfterSaleListQuery): Promise<AfterSaleListReply>;
+  afterSale(afterSaleNo: string): Promise<AfterSaleReply>;
+  cancelAfterSale(afterSaleNo: string): Promise<AfterSaleReply>;
+  shipAfterSaleReturn(afterSaleNo: string, request: ReturnShipmentRequest): Promise<AfterSaleReply>;
+  /** Uploads a chosen photo (`Taro.chooseImage`'s temp path) with `Taro.uploadFile`; the stored image. */
+  uploadShopperImage(filePath: string): Promise<StoredImage>;
 }
 
 /** Where shopper calls get their token, and what happens when the API refuses it (expired, logged out elsewhere). */
@@ -145,6 +170,7 @@ export function createApiClient(baseUrl: string, credentials: ShopperCredentials
   const addressPath = (id: string) => `/api/shopper/addresses/${encodeURIComponent(id)}`;
   const cartItemPath = (skuId: string) => `/api/cart/items/${encodeURIComponent(skuId)}`;
   const orderPath = (orderNo: string) => `/api/orders/${encodeURIComponent(orderNo)}`;
+  const afterSalePath = (afterSaleNo: string) => `/api/after-sales/${encodeURIComponent(afterSaleNo)}`;
 
   return {
     health: () => call('GET', '/api/health', healthReplySchema),
@@ -173,6 +199,39 @@ export function createApiClient(baseUrl: string, credentials: ShopperCredentials
     cancelOrder: (orderNo) => call('POST', `${orderPath(orderNo)}/cancel`, orderReplySchema, { shopper: true }),
     payOrder: (orderNo) => call('POST', `${orderPath(orderNo)}/pay`, prepayReplySchema, { shopper: true }),
     paymentStatus: (orderNo) => call('GET', `${orderPath(orderNo)}/payment`, paymentStatusReplySchema, { shopper: true }),
+    confirmReceipt: (orderNo) => call('POST', `${orderPath(orderNo)}/confirm-receipt`, orderReplySchema, { shopper: true }),
+    orderLogistics: (orderNo) => call('GET', `${orderPath(orderNo)}/logistics`, logisticsTraceReplySchema, { shopper: true }),
+    orderAfterSales: (orderNo) => call('GET', `${orderPath(orderNo)}/after-sales`, orderAfterSalesReplySchema, { shopper: true }),
+    createAfterSale: (request) => call('POST', '/api/after-sales', afterSaleReplySchema, { body: request, shopper: true }),
+    afterSales: (query) => call('GET', `/api/after-sales${queryString(query)}`, afterSaleListReplySchema, { shopper: true }),
+    afterSale: (afterSaleNo) => call('GET', afterSalePath(afterSaleNo), afterSaleReplySchema, { shopper: true }),
+    cancelAfterSale: (afterSaleNo) => call('POST', `${afterSalePath(afterSaleNo)}/cancel`, afterSaleReplySchema, { shopper: true }),
+    shipAfterSaleReturn: (afterSaleNo, request) =>
+      call('POST', `${afterSalePath(afterSaleNo)}/return-shipment`, afterSaleReplySchema, { body: request, shopper: true }),
+    async uploadShopperImage(filePath) {
+      const token = credentials.token();
+      if (token === null) throw new ApiError('UNAUTHENTICATED', errorCatalogue.UNAUTHENTICATED.message, { status: 401 });
+      let reply: { statusCode: number; data: string };
+      try {
+        reply = await Taro.uploadFile({
+          url: `${origin}/api/shopper/images`,
+          filePath,
+          name: 'file',
+          header: { Authorization: `Bearer ${token}` },
+        });
+      } catch (cause) {
+        throw networkFailed(cause);
+      }
+      if (reply.statusCode === 401) credentials.rejected();
+      // uploadFile hands the reply body back as text.
+      let data: unknown;
+      try {
+        data = JSON.parse(reply.data);
+      } catch {
+        data = undefined;
+      }
+      return readApiReply(imageReplySchema, { status: reply.statusCode, data }).image;
+    },
   };
 }
 

@@ -96,3 +96,23 @@ export function Swiper({
 export function SwiperItem({ children, ...props }: ComponentProps) {
   return <div {...props}>{children}</div>;
 }
+
+interface TextareaProps {
+  value?: string;
+  placeholder?: string;
+  maxlength?: number;
+  className?: string;
+  onInput?: (event: { detail: { value: string } }) => void;
+}
+
+export function Textarea({ value, placeholder, maxlength, className, onInput }: TextareaProps) {
+  return (
+    <textarea
+      value={value ?? ''}
+      placeholder={placeholder}
+      maxLength={maxlength}
+      className={className}
+      onChange={(event) => onInput?.({ detail: { value: event.target.value } })}
+    />
+  );
+}

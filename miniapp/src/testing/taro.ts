@@ -44,6 +44,19 @@ export const setNavigationBarTitle = vi.fn<(option: { title: string }) => Promis
 export const redirectTo = vi.fn<(option: { url: string }) => Promise<void>>();
 export const stopPullDownRefresh = vi.fn<() => Promise<void>>();
 
+/** `wx.chooseImage`: tests answer with the chosen temp paths. */
+export const chooseImage = vi.fn<(option: { count?: number }) => Promise<{ tempFilePaths: string[]; errMsg: string }>>();
+/** `wx.uploadFile`: the reply body comes back as text, like the real one. */
+export const uploadFile =
+  vi.fn<
+    (option: {
+      url: string;
+      filePath: string;
+      name: string;
+      header?: Record<string, string>;
+    }) => Promise<{ statusCode: number; data: string }>
+  >();
+
 /** `wx.requestPayment`: resolves when the shopper paid, rejects (`requestPayment:fail cancel`) when they did not. */
 export const requestPayment = vi.fn<(option: Record<string, string>) => Promise<{ errMsg: string }>>();
 
@@ -134,7 +147,18 @@ export function reachBottom(): void {
 /** Puts every mock back to its default answer and empties storage; the setup file runs it after each test. */
 export function resetTaro(): void {
   const navigation = [navigateTo, navigateBack, redirectTo, switchTab];
-  for (const mock of [request, login, ...navigation, showToast, showModal, setNavigationBarTitle, stopPullDownRefresh, requestPayment]) {
+  for (const mock of [
+    request,
+    login,
+    ...navigation,
+    showToast,
+    showModal,
+    setNavigationBarTitle,
+    stopPullDownRefresh,
+    requestPayment,
+    chooseImage,
+    uploadFile,
+  ]) {
     mock.mockReset();
   }
   for (const mock of [...navigation, showToast, setNavigationBarTitle, stopPullDownRefresh]) mock.mockResolvedValue(undefined);
@@ -160,5 +184,7 @@ export default {
   redirectTo,
   stopPullDownRefresh,
   requestPayment,
+  chooseImage,
+  uploadFile,
   eventCenter,
 };

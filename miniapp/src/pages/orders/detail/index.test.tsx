@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { answerRequests, requested } from '../../../testing/api';
+import { answerRequests, failure, requested } from '../../../testing/api';
 import { order, orderNo, prepay, signIn } from '../../../testing/orders';
 import { navigateTo, requestPayment, router, showModal } from '../../../testing/taro';
 import OrderDetailPage from './index';
@@ -130,6 +130,107 @@ describe('the order detail', () => {
     expect(screen.getByText('实付')).toBeTruthy();
     expect(screen.getByText('2026-11-23 18:05（微信支付）')).toBeTruthy();
     expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('shows a shipped order with its carrier, tracking number and trace, and confirms receipt after asking', async () => {
+    signIn();
+    router.params = { orderNo: orderNo(1) };
+    const shipped = order(1, {
+      status: 'shipped',
+      payment: { method: 'wechatpay', transactionId: '4200000000000000001', amountFen: 3000, paidAt: '2026-11-23T10:05:00.000Z' },
+      shipping: { carrier: 'SF', trackingNo: 'SF1400000001', shippedAt: '2026-11-23T12:00:00.000Z' },
+    });
+    const completed = {
+      ...shipped,
+      status: 'completed' as const,
+      history: [
+        ...shipped.history,
+        {
+          event: 'confirm_receipt' as const,
+          from: 'shipped' as const,
+          to: 'completed' as const,
+          at: '2026-11-25T02:00:00.000Z',
+          actor: { type: 'shopper' as const },
+        },
+      ],
+    };
+    answerRequests({
+      [detailPath]: { statusCode: 200, data: { order: shipped } },
+      [`GET /api/orders/${orderNo(1)}/logistics`]: {
+        statusCode: 200,
+        data: {
+          trace: {
+            carrier: 'SF',
+            carrierName: '顺丰速运',
+            trackingNo: 'SF1400000001',
+            state: 'delivering',
+            events: [
+              { at: '2026-11-24T01:00:00.000Z', description: '【上海市浦东新区】的快递员正在派件' },
+              { at: '2026-11-23T13:00:00.000Z', description: '【杭州市余杭区】的快递员已揽收', location: '杭州市余杭区' },
+            ],
+            queriedAt: '2026-11-24T02:00:00.000Z',
+          },
+        },
+      },
+      [`POST /api/orders/${orderNo(1)}/confirm-receipt`]: { statusCode: 200, data: { order: completed } },
+    });
+    render(<OrderDetailPage />);
+    expect(await screen.findByText('商家已发货，请留意收货')).toBeTruthy();
+    expect(screen.getByText('顺丰速运')).toBeTruthy();
+    expect(screen.getByText('SF1400000001')).toBeTruthy();
+    expect(screen.getByText('2026-11-23 20:00')).toBeTruthy();
+    expect(await screen.findByText('派送中')).toBeTruthy();
+    expect(screen.getByText('【上海市浦东新区】的快递员正在派件')).toBeTruthy();
+    expect(screen.getByText('2026-11-24 09:00')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: '确认收货' }));
+    await vi.waitFor(() => expect(showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '确认收货' })));
+    await vi.waitFor(() => expect(screen.getByRole('button', { name: '确认收货' }).hasAttribute('disabled')).toBe(false));
+    expect(requested()).not.toContain(`POST /api/orders/${orderNo(1)}/confirm-receipt`);
+
+    showModal.mockResolvedValueOnce({ confirm: true, cancel: false });
+    fireEvent.click(screen.getByRole('button', { name: '确认收货' }));
+    expect(await screen.findByText('交易已完成，感谢你的购买')).toBeTruthy();
+    expect(screen.getByText('已确认收货', { selector: '.order-history__event' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '确认收货' })).toBeNull();
+    expect(requested().filter((call) => call.endsWith('/confirm-receipt'))).toHaveLength(1);
+  });
+
+  it('says why the trace cannot be shown and tries again on 重试', async () => {
+    signIn();
+    router.params = { orderNo: orderNo(1) };
+    const shipped = order(1, {
+      status: 'shipped',
+      payment: { method: 'wechatpay', transactionId: '4200000000000000001', amountFen: 3000, paidAt: '2026-11-23T10:05:00.000Z' },
+      shipping: { carrier: 'YTO', trackingNo: 'YT0000000042', shippedAt: '2026-11-23T12:00:00.000Z' },
+    });
+    let asked = 0;
+    answerRequests({
+      [detailPath]: { statusCode: 200, data: { order: shipped } },
+      [`GET /api/orders/${orderNo(1)}/logistics`]: () => {
+        asked += 1;
+        return asked === 1
+          ? failure(502, 'PLATFORM_ERROR', '微信服务暂时不可用，请稍后再试')
+          : {
+              statusCode: 200,
+              data: {
+                trace: {
+                  carrier: 'YTO',
+                  carrierName: '圆通速递',
+                  trackingNo: 'YT0000000042',
+                  state: 'no_record',
+                  events: [],
+                  queriedAt: '2026-11-24T02:00:00.000Z',
+                },
+              },
+            };
+      },
+    });
+    render(<OrderDetailPage />);
+    expect(await screen.findByText('微信服务暂时不可用，请稍后再试')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: '重试' }));
+    expect(await screen.findByText('暂无物流信息')).toBeTruthy();
+    expect(screen.getByText('快递公司暂未返回物流信息，请稍后再看')).toBeTruthy();
   });
 
   it('says when the order does not exist', async () => {

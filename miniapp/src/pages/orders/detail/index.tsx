@@ -2,6 +2,7 @@ import { Button, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { orderStatusLabels, type Order, type OrderStatusValue } from '@mall/shared';
+import { AfterSaleEntry } from '../../../after-sales/entry';
 import { apiClient } from '../../../api/client';
 import { useRemoteData } from '../../../api/use-remote-data';
 import { flag } from '../../../components/attribute';
@@ -9,7 +10,8 @@ import { FailureView } from '../../../components/failure-view';
 import { OrderLineView } from '../../../components/order-line';
 import { PriceBreakdown } from '../../../components/price-breakdown';
 import { StatusView } from '../../../components/status-view';
-import { cancelOrderConfirmed, payFromOrderPage } from '../../../orders/actions';
+import { cancelOrderConfirmed, confirmReceiptConfirmed, payFromOrderPage } from '../../../orders/actions';
+import { ShipmentSection } from '../../../components/shipment';
 import { formatCountdown, formatShanghaiTime, historyEventLabels, orderListUrl } from '../../../orders/format';
 import { ensureSignedIn } from '../../../session';
 import { AddressSummary } from '../../../components/address-summary';
@@ -72,6 +74,7 @@ function OrderDetail({
   onDeadlinePassed: () => void;
 }) {
   const [cancelling, setCancelling] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const count = order.lines.reduce((sum, line) => sum + line.quantity, 0);
   const { address } = order;
 
@@ -82,12 +85,24 @@ function OrderDetail({
     if (cancelled !== null) onChanged(cancelled);
   }
 
+  async function confirmReceipt() {
+    setConfirming(true);
+    const completed = await confirmReceiptConfirmed(order.orderNo);
+    setConfirming(false);
+    if (completed !== null) onChanged(completed);
+  }
+
   return (
     <View className="order-detail">
       <StatusBanner order={order} onDeadlinePassed={onDeadlinePassed} />
       <View className="order-section">
         <AddressSummary address={address} />
       </View>
+      {order.shipping !== null && (
+        <View className="order-section">
+          <ShipmentSection orderNo={order.orderNo} shipping={order.shipping} />
+        </View>
+      )}
       <View className="order-section">
         {order.lines.map((line) => (
           <OrderLineView
@@ -104,6 +119,7 @@ function OrderDetail({
       <View className="order-section">
         <PriceBreakdown pricing={order.pricing} payableLabel={order.payment === null ? '应付' : '实付'} />
       </View>
+      {order.payment !== null && <AfterSaleEntry orderNo={order.orderNo} />}
       <View className="order-section order-info">
         <View className="order-info__row">
           <Text>订单号</Text>
@@ -141,6 +157,19 @@ function OrderDetail({
           ))}
         </View>
       </View>
+      {order.status === 'shipped' && (
+        <View className="order-detail__bar">
+          <Button
+            className="order-detail__action"
+            size="mini"
+            type="primary"
+            loading={flag(confirming)}
+            onClick={() => void confirmReceipt()}
+          >
+            确认收货
+          </Button>
+        </View>
+      )}
       {order.status === 'pending_payment' && (
         <View className="order-detail__bar">
           <Button className="order-detail__action" size="mini" loading={flag(cancelling)} onClick={() => void cancel()}>
@@ -181,7 +210,10 @@ function OrderDetailLoader({ orderNo }: { orderNo: string }) {
   }
 }
 
-/** 订单详情 (`?orderNo=`): status with the payment countdown, address, lines, amounts, history; pay or cancel while unpaid. */
+/**
+ * 订单详情 (`?orderNo=`): status with the payment countdown, address, shipping with the logistics trace, lines, amounts,
+ * history; pay or cancel while unpaid, 确认收货 once shipped.
+ */
 export default function OrderDetailPage() {
   const { params } = useRouter();
   const orderNo = params.orderNo ?? '';

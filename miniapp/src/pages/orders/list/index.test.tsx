@@ -97,6 +97,30 @@ describe('the order list', () => {
     expect(requested()).toContain(`POST /api/orders/${orderNo(1)}/cancel`);
   });
 
+  it('confirms receipt of a shipped order after asking, dropping it from the 待收货 tab', async () => {
+    signIn();
+    router.params = { status: 'shipped' };
+    const shipping = { carrier: 'SF', trackingNo: 'SF1400000001', shippedAt: '2026-11-23T12:00:00.000Z' };
+    answerRequests({
+      'GET /api/orders?page=1&pageSize=10&status=shipped': listed([
+        order(1, { status: 'shipped', shipping }),
+        order(2, { status: 'shipped', shipping }),
+      ]),
+      [`POST /api/orders/${orderNo(2)}/confirm-receipt`]: {
+        statusCode: 200,
+        data: { order: order(2, { status: 'completed', shipping }) },
+      },
+    });
+    render(<OrderListPage />);
+    await screen.findByText(`订单号 ${orderNo(2)}`);
+    expect(within(cardOf(orderNo(1))).getByRole('button', { name: '确认收货' })).toBeTruthy();
+    showModal.mockResolvedValueOnce({ confirm: true, cancel: false });
+    fireEvent.click(within(cardOf(orderNo(2))).getByRole('button', { name: '确认收货' }));
+    await vi.waitFor(() => expect(numbersShown()).toEqual([orderNo(1)]));
+    expect(showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '确认收货' }));
+    expect(requested()).toContain(`POST /api/orders/${orderNo(2)}/confirm-receipt`);
+  });
+
   it('shows a cancelled order as cancelled on the 全部 tab, without actions', async () => {
     signIn();
     answerRequests({

@@ -14,7 +14,7 @@ import { apiClient } from '../../../api/client';
 import { FailureView } from '../../../components/failure-view';
 import { OrderLineView } from '../../../components/order-line';
 import { StatusView } from '../../../components/status-view';
-import { cancelOrderConfirmed, payFromOrderPage } from '../../../orders/actions';
+import { cancelOrderConfirmed, confirmReceiptConfirmed, payFromOrderPage } from '../../../orders/actions';
 import { orderDetailUrl, orderTabs } from '../../../orders/format';
 import { ensureSignedIn } from '../../../session';
 
@@ -113,6 +113,11 @@ function OrderCard({ order, onChanged }: { order: ListedOrder; onChanged: (order
     if (cancelled !== null) onChanged(cancelled);
   }
 
+  async function confirmReceipt() {
+    const completed = await confirmReceiptConfirmed(order.orderNo);
+    if (completed !== null) onChanged(completed);
+  }
+
   return (
     <View className="order-card">
       <View className="order-card__head" onClick={openDetail}>
@@ -144,6 +149,13 @@ function OrderCard({ order, onChanged }: { order: ListedOrder; onChanged: (order
           </Button>
           <Button className="order-card__action" size="mini" type="primary" onClick={() => void payFromOrderPage(order.orderNo)}>
             去支付
+          </Button>
+        </View>
+      )}
+      {order.status === 'shipped' && (
+        <View className="order-card__actions">
+          <Button className="order-card__action" size="mini" type="primary" onClick={() => void confirmReceipt()}>
+            确认收货
           </Button>
         </View>
       )}
