@@ -1,7 +1,7 @@
 /**
  * `npm run e2e`: builds the admin console and the H5 storefront if needed, starts the platform sandbox and
- * the API on free ports with fresh data directories and a known owner, drives the storefront (storefront-journey.ts) and the
- * console (admin-journey.ts) in Debian's Chromium, saves a
+ * the API on free ports with fresh data directories and a known owner, drives the storefront (storefront-journey.ts), the
+ * console (admin-journey.ts), then both in turn from shipping to refund (after-purchase-journey.ts) in Debian's Chromium, saves a
  * screenshot per step in e2e/screenshots/, and always stops the browser and the API (whose shutdown
  * stops its devdb). Exits non-zero when a step fails; the last line is "N passed, N failed".
  */
@@ -16,7 +16,8 @@ import { ensureFrontEndsBuilt } from '../scripts/front-end-builds.ts';
 import { spawnApi, type ApiProcess } from '../scripts/child-process.ts';
 import { startSandboxProcess, type SandboxProcess } from '../scripts/sandbox-process.ts';
 import { adminJourney } from './admin-journey.ts';
-import { storefrontJourney } from './storefront-journey.ts';
+import { afterPurchaseJourney } from './after-purchase-journey.ts';
+import { storefrontJourney, type Purchase } from './storefront-journey.ts';
 import { launchChromium } from './chromium.ts';
 import { freePort } from '../scripts/free-port.ts';
 
@@ -144,9 +145,11 @@ async function main(): Promise<number> {
     `e2e: the storefront at ${baseUrl}/shop/ and the console at ${baseUrl}/admin/ in Chromium ${browser.browser()?.version() ?? ''}\n`,
   );
 
+  const purchase: Purchase = { orderNo: '', payable: '' };
   const steps = [
-    ...storefrontJourney({ page: shopperPage, baseUrl, owner, health }).map((step) => ({ step, page: shopperPage })),
+    ...storefrontJourney({ page: shopperPage, baseUrl, owner, health }, purchase).map((step) => ({ step, page: shopperPage })),
     ...adminJourney({ page: staffPage, baseUrl, owner, health }).map((step) => ({ step, page: staffPage })),
+    ...afterPurchaseJourney(shopperPage, staffPage, purchase),
   ];
   let passed = 0;
   let failed = 0;

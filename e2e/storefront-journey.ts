@@ -4,7 +4,7 @@ import { demoCatalog } from '../api/src/demo/catalog.ts';
 import { visible, type JourneySetup, type Step } from './journey.ts';
 
 /** The seeded product the shopper buys: on the home page's first page of products, with two specs. */
-const PRODUCT_TITLE = '轻跑缓震运动鞋';
+export const PRODUCT_TITLE = '轻跑缓震运动鞋';
 /** One value per spec, in spec order. */
 const CHOSEN_SPECS = ['黑色', '42'] as const;
 
@@ -36,8 +36,10 @@ function escapeRegExp(text: string): string {
  * document, hidden, each in a `.taro_page` whose id is its path: looking inside the right one never finds the
  * same text on a page underneath.
  */
-function screen(page: Page, path: string): Locator {
-  return page.locator(`.taro_page[id^="/shop/pages/${path}/index"]`);
+export function screen(page: Page, path: string): Locator {
+  // Subpackage pages live under their package's root rather than pages/.
+  const root = path.startsWith('packages/') ? '/shop' : '/shop/pages';
+  return page.locator(`.taro_page[id^="${root}/${path}/index"]`);
 }
 
 /** A Taro `Input`'s native field (the placeholder is also on its wrapping element). */
@@ -45,12 +47,12 @@ function field(scope: Locator, placeholder: string): Locator {
   return scope.locator(`input[placeholder="${placeholder}"]`);
 }
 
-async function textOf(locator: Locator): Promise<string> {
+export async function textOf(locator: Locator): Promise<string> {
   await visible(locator);
   return (await locator.first().innerText()).trim();
 }
 
-function expectEqual(actual: string, expected: string, what: string): void {
+export function expectEqual(actual: string, expected: string, what: string): void {
   if (actual !== expected) throw new Error(`${what}: expected "${expected}", got "${actual}"`);
 }
 
@@ -59,7 +61,14 @@ function expectEqual(actual: string, expected: string, what: string): void {
  * home and categories, the development sign-in, a delivery address, a product's specs into the cart, checkout,
  * paying at the sandbox's cashier, the payment result and the paid order.
  */
-export function storefrontJourney({ page, baseUrl }: JourneySetup): Step[] {
+/** What the buying journey bought: read on the checkout and result pages, then checked by the later journeys. */
+export interface Purchase {
+  orderNo: string;
+  /** As shown, e.g. ¥399.00. */
+  payable: string;
+}
+
+export function storefrontJourney({ page, baseUrl }: JourneySetup, purchase: Purchase): Step[] {
   const origin = escapeRegExp(baseUrl);
   const tabBar = page.locator('.taro-tabbar__tabbar');
   const tab = (label: string) => tabBar.getByText(label, { exact: true });
@@ -67,9 +76,6 @@ export function storefrontJourney({ page, baseUrl }: JourneySetup): Step[] {
   const price = formatFen(product.priceFen);
   const [firstCategory] = demoCatalog;
   if (!firstCategory) throw new Error('the demo catalog has no categories');
-  // Read on the checkout page, then compared with the cashier, the result page and the order.
-  let payable = '';
-  let orderNo = '';
 
   const home = screen(page, 'home');
   const profile = screen(page, 'profile');
@@ -227,9 +233,9 @@ export function storefrontJourney({ page, baseUrl }: JourneySetup): Step[] {
         await visible(breakdown.locator('.price-breakdown__row').filter({ hasText: '商品金额' }).getByText(price, { exact: true }));
         await visible(breakdown.locator('.price-breakdown__row').filter({ hasText: '运费' }));
         await visible(breakdown.getByText('应付', { exact: true }));
-        payable = await textOf(breakdown.locator('.price-breakdown__payable'));
-        if (!/^¥\d+\.\d{2}$/.test(payable)) throw new Error(`应付 reads "${payable}"`);
-        expectEqual(await textOf(checkout.locator('.checkout-bar__amount')), payable, 'the amount beside 提交订单');
+        purchase.payable = await textOf(breakdown.locator('.price-breakdown__payable'));
+        if (!/^¥\d+\.\d{2}$/.test(purchase.payable)) throw new Error(`应付 reads "${purchase.payable}"`);
+        expectEqual(await textOf(checkout.locator('.checkout-bar__amount')), purchase.payable, 'the amount beside 提交订单');
         // Enabled once the preview is settled and nothing blocks the order.
         await visible(checkout.locator('.checkout-bar__submit:not([disabled])'));
         if ((await checkout.locator('.checkout-bar__notice').count()) !== 0) throw new Error('checkout shows a blocking notice');
@@ -242,7 +248,7 @@ export function storefrontJourney({ page, baseUrl }: JourneySetup): Step[] {
         await checkout.locator('.checkout-bar__submit').click();
         await page.waitForURL((url) => url.pathname === '/__sandbox/wechatpay/cashier');
         await visible(page.getByRole('heading', { name: '微信支付' }));
-        expectEqual(await textOf(page.locator('.amount')), payable, 'the cashier’s amount');
+        expectEqual(await textOf(page.locator('.amount')), purchase.payable, 'the cashier’s amount');
         await visible(page.getByRole('button', { name: '取消支付' }));
       },
     },
@@ -252,11 +258,11 @@ export function storefrontJourney({ page, baseUrl }: JourneySetup): Step[] {
       async run() {
         await page.getByRole('button', { name: '确认支付' }).click();
         await page.waitForURL(new RegExp(`^${origin}/shop/pages/pay-result/index\\?orderNo=\\d{17}&result=success`));
-        orderNo = new URL(page.url()).searchParams.get('orderNo') ?? '';
+        purchase.orderNo = new URL(page.url()).searchParams.get('orderNo') ?? '';
         const result = screen(page, 'pay-result');
         await result.getByText('支付成功', { exact: true }).waitFor({ timeout: PAYMENT_SETTLED_TIMEOUT_MS });
-        expectEqual(await textOf(result.locator('.pay-result__amount')), payable, 'the amount paid');
-        await visible(result.getByText(`订单号 ${orderNo}`, { exact: true }));
+        expectEqual(await textOf(result.locator('.pay-result__amount')), purchase.payable, 'the amount paid');
+        await visible(result.getByText(`订单号 ${purchase.orderNo}`, { exact: true }));
       },
     },
     {
@@ -264,15 +270,15 @@ export function storefrontJourney({ page, baseUrl }: JourneySetup): Step[] {
       screenshot: 'shop-13-order.png',
       async run() {
         await screen(page, 'pay-result').getByText('查看订单', { exact: true }).click();
-        await page.waitForURL(`${baseUrl}/shop/pages/orders/detail/index?orderNo=${orderNo}`);
+        await page.waitForURL(`${baseUrl}/shop/pages/orders/detail/index?orderNo=${purchase.orderNo}`);
         const order = screen(page, 'orders/detail');
         await visible(order.locator('.order-banner__status').getByText('待发货', { exact: true }));
         await visible(order.getByText('已付款，商家正在备货', { exact: true }));
         await visible(order.locator('.order-line').filter({ hasText: PRODUCT_TITLE }));
         await visible(order.getByText(ADDRESS.recipientName, { exact: true }));
         await visible(order.getByText('实付', { exact: true }));
-        expectEqual(await textOf(order.locator('.price-breakdown__payable')), payable, 'the order’s 实付');
-        await visible(order.locator('.order-info__row').filter({ hasText: '订单号' }).getByText(orderNo, { exact: true }));
+        expectEqual(await textOf(order.locator('.price-breakdown__payable')), purchase.payable, 'the order’s 实付');
+        await visible(order.locator('.order-info__row').filter({ hasText: '订单号' }).getByText(purchase.orderNo, { exact: true }));
         await visible(order.getByText('订单记录', { exact: true }));
         const events = await order.locator('.order-history__event').allInnerTexts();
         expectEqual(events.map((event) => event.trim()).join(' ← '), '支付成功 ← 提交订单', 'the order history, newest first');
