@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,19 +11,17 @@ import {
   type AfterSale,
   type Order,
 } from '@mall/shared';
-import { createApp } from '../app.ts';
 import type { Database } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import { commerceDependencies, type CommerceDependencies } from '../orders/dependencies.ts';
-import type { OrderRecord } from '../orders/models.ts';
 import { reconcilePayments } from '../payments/jobs.ts';
 import { applyNotification, WECHATPAY_NOTIFY_PATH } from '../payments/service.ts';
 import type { WechatPayNotification } from '../platform/wechat-pay/index.ts';
 import type { StaffAccount } from '../staff/models.ts';
 import { createStaffAccount, signIn } from '../testing/app.ts';
-import { addTestProduct, createTestBuyer, stockOf, testCommerce, type TestBuyer, type TestProduct } from '../testing/commerce.ts';
-import { startTestDatabaseServer, type TestDatabaseServer } from '../testing/database.ts';
-import { startTestSandbox, type TestSandbox } from '../testing/sandbox.ts';
+import { addTestProduct, createTestBuyer, stockOf, storedOrder, type TestBuyer, type TestProduct } from '../testing/commerce.ts';
+import { startListeningApp, type ListeningApp } from '../testing/listening-app.ts';
+import type { TestSandbox } from '../testing/sandbox.ts';
 import { repairAfterSales } from './jobs.ts';
 import { approveAfterSale, refundNumber } from './service.ts';
 
@@ -35,11 +31,10 @@ import { approveAfterSale, refundNumber } from './service.ts';
  * restocking, and the races that must still apply everything once.
  */
 
-let databaseServer: TestDatabaseServer;
+let listening: ListeningApp;
 let db: Database;
 let testSandbox: TestSandbox;
-let listener: http.Server;
-let app: ReturnType<typeof createApp>;
+let app: ListeningApp['app'];
 let appUrl: string;
 let deps: CommerceDependencies;
 /** The same API, but WeChat Pay's notifications for refunds it requests go nowhere: the test delivers them. */
@@ -72,15 +67,9 @@ async function paidOrder(who: TestBuyer, skuId: string, quantity = 1): Promise<O
   });
   const { delivery_id: deliveryId } = (await paid.json()) as { delivery_id: number };
   await testSandbox.sandbox.deliveries.waitFor((entry) => entry.id === deliveryId && entry.state !== 'pending');
-  const after = await stored(order.orderNo);
+  const after = await storedOrder(deps, order.orderNo);
   expect(after.status).toBe('paid');
   return orderReplySchema.parse((await api().get(`/api/orders/${order.orderNo}`).set(who.auth)).body).order;
-}
-
-async function stored(orderNo: string): Promise<OrderRecord> {
-  const order = await deps.orders.Order.findOne({ orderNo }).lean<OrderRecord>();
-  if (order === null) throw new Error(`no order ${orderNo}`);
-  return order;
 }
 
 async function requestAfterSale(who: TestBuyer, body: Record<string, unknown>): Promise<AfterSale> {
@@ -130,15 +119,8 @@ async function refundDelivery(orderNo: string) {
 let tee: TestProduct;
 
 beforeAll(async () => {
-  databaseServer = await startTestDatabaseServer();
-  db = await databaseServer.connect();
-  listener = http.createServer((req, res) => void app.callback()(req, res));
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  appUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
-  testSandbox = await startTestSandbox({ appUrl });
-  const config = testSandbox.config({ PUBLIC_API_URL: appUrl });
-  app = createApp({ config, db, logger: log });
-  deps = await testCommerce(db, config);
+  listening = await startListeningApp();
+  ({ db, testSandbox, app, appUrl, deps } = listening);
   heldDeps = commerceDependencies(testSandbox.config({ PUBLIC_API_URL: `${appUrl}/held` }), db);
   buyer = await createTestBuyer(db);
   const operator = await createStaffAccount(db, { username: 'after-sales-operator', role: 'operator' });
@@ -148,9 +130,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => listener.close(resolve));
-  await testSandbox.stop();
-  await databaseServer.stop();
+  await listening.stop();
 });
 
 describe('refund only, in full, with the sandbox', () => {
@@ -187,7 +167,7 @@ describe('refund only, in full, with the sandbox', () => {
       images: [{ id: image.id, url: `/api/images/${image.id}` }],
       refund: null,
     });
-    expect((await stored(order.orderNo)).status).toBe('refunding');
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('refunding');
     const during = orderAfterSalesReplySchema.parse((await api().get(`/api/orders/${order.orderNo}/after-sales`).set(buyer.auth)).body);
     expect(during.blockedBy).toBe('open_request');
 
@@ -209,7 +189,7 @@ describe('refund only, in full, with the sandbox', () => {
       ['approve', 'refunding', 'staff'],
       ['refund_succeeded', 'refunded', 'wechatpay'],
     ]);
-    const after = await stored(order.orderNo);
+    const after = await storedOrder(deps, order.orderNo);
     expect(after.status).toBe('refunded');
     expect(after.history.slice(-2).map((entry) => [entry.event, entry.from, entry.to])).toEqual([
       ['request_refund', 'paid', 'refunding'],
@@ -249,14 +229,14 @@ describe('partial refunds', () => {
       .send({ orderNo: order.orderNo, kind: 'refund_only', reason: '商品质量问题', refundFen: payable + 1 });
     expect(tooMuch.status).toBe(409);
     expect(tooMuch.body).toMatchObject({ error: { code: 'REFUND_AMOUNT_EXCEEDED', details: { refundableFen: payable } } });
-    expect((await stored(order.orderNo)).status).toBe('paid');
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('paid');
 
     const first = await requestAfterSale(buyer, { orderNo: order.orderNo, kind: 'refund_only', reason: '商品质量问题', refundFen: 5000 });
     // The merchant may give less than asked, never more.
     expect((await approve(first.afterSaleNo, 5001)).body).toMatchObject({ error: { code: 'REFUND_AMOUNT_EXCEEDED' } });
     expect((await approve(first.afterSaleNo, 3000)).status).toBe(200);
     await until(buyer, first.afterSaleNo, 'refunded');
-    const back = await stored(order.orderNo);
+    const back = await storedOrder(deps, order.orderNo);
     expect(back.status).toBe('paid');
     expect(back.history.at(-1)).toMatchObject({ event: 'refund_partly', from: 'refunding', to: 'paid' });
 
@@ -283,7 +263,7 @@ describe('partial refunds', () => {
     expect((await approve(second.afterSaleNo, payable - 3000)).status).toBe(200);
     expect((await shopperView(buyer, second.afterSaleNo)).refund?.outRefundNo).toBe(`R${order.orderNo}-2`);
     await until(buyer, second.afterSaleNo, 'refunded');
-    const done = await stored(order.orderNo);
+    const done = await storedOrder(deps, order.orderNo);
     expect(done.status).toBe('refunded');
     expect(done.history.at(-1)).toMatchObject({ event: 'refund_fully', to: 'refunded' });
     const detail = await adminView(second.afterSaleNo);
@@ -343,7 +323,7 @@ describe('return and refund', () => {
     expect(confirmed.status).toBe(200);
     expect(adminAfterSaleReplySchema.parse(confirmed.body).afterSale.status).toBe('refunding');
     await until(buyer, afterSale.afterSaleNo, 'refunded');
-    const after = await stored(order.orderNo);
+    const after = await storedOrder(deps, order.orderNo);
     expect(after.status).toBe('shipped');
     expect(after.history.at(-1)).toMatchObject({ event: 'refund_partly', to: 'shipped' });
     expect(await stockOf(deps, skuId)).toEqual({ available: 9, reserved: 0 });
@@ -363,7 +343,7 @@ describe('reject and cancel', () => {
       .send({ reason: '商品已拆封' });
     expect(rejected.status).toBe(200);
     expect(adminAfterSaleReplySchema.parse(rejected.body).afterSale).toMatchObject({ status: 'rejected', rejectReason: '商品已拆封' });
-    let current = await stored(order.orderNo);
+    let current = await storedOrder(deps, order.orderNo);
     expect(current.status).toBe('paid');
     expect(current.history.at(-1)).toMatchObject({
       event: 'refund_rejected',
@@ -378,7 +358,7 @@ describe('reject and cancel', () => {
     const cancelled = await api().post(`/api/after-sales/${second.afterSaleNo}/cancel`).set(buyer.auth);
     expect(cancelled.status).toBe(200);
     expect(afterSaleReplySchema.parse(cancelled.body).afterSale.status).toBe('cancelled');
-    current = await stored(order.orderNo);
+    current = await storedOrder(deps, order.orderNo);
     expect(current.status).toBe('paid');
     expect(current.history.filter((entry) => entry.event === 'request_refund')).toHaveLength(2);
     expect(await deps.payments.Refund.countDocuments({ orderNo: order.orderNo })).toBe(0);
@@ -424,7 +404,7 @@ describe('concurrency', () => {
     for (const reply of replies.filter((each) => each.status === 409))
       expect(reply.body).toMatchObject({ error: { code: 'AFTER_SALE_ALREADY_OPEN' } });
     expect(await deps.afterSales.countDocuments({ orderNo: order.orderNo })).toBe(1);
-    const after = await stored(order.orderNo);
+    const after = await storedOrder(deps, order.orderNo);
     expect(after.status).toBe('refunding');
     expect(after.history.filter((entry) => entry.event === 'request_refund')).toHaveLength(1);
   });
@@ -470,7 +450,7 @@ describe('concurrency', () => {
     const refunded = await shopperView(buyer, afterSale.afterSaleNo);
     expect(refunded.status).toBe('refunded');
     expect(refunded.history.filter((entry) => entry.event === 'refund_succeeded')).toHaveLength(1);
-    const after = await stored(order.orderNo);
+    const after = await storedOrder(deps, order.orderNo);
     expect(after.status).toBe('refunded');
     expect(after.history.filter((entry) => entry.event === 'refund_fully')).toHaveLength(1);
     expect(await stockOf(deps, skuId)).toEqual({ available: 5, reserved: 0 });
@@ -508,7 +488,7 @@ describe('failed refunds, reconciliation and repair', () => {
     const failed = await shopperView(buyer, afterSale.afterSaleNo);
     expect(failed).toMatchObject({ status: 'refund_failed', refund: { outRefundNo: first, status: 'closed' } });
     expect(failed.history.filter((entry) => entry.event === 'refund_failed')).toHaveLength(1);
-    expect((await stored(order.orderNo)).status).toBe('refunding');
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('refunding');
     // A closed refund paid nothing: the amount is refundable again.
     expect((await adminView(afterSale.afterSaleNo)).order.refundableFen).toBe(order.pricing.payableFen);
 
@@ -521,7 +501,7 @@ describe('failed refunds, reconciliation and repair', () => {
     const refunded = await until(buyer, afterSale.afterSaleNo, 'refunded');
     expect(refunded.refund).toMatchObject({ outRefundNo: second, status: 'succeeded' });
     expect(await deps.payments.Refund.countDocuments({ orderNo: order.orderNo })).toBe(2);
-    expect((await stored(order.orderNo)).status).toBe('paid');
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('paid');
   });
 
   it('payments.reconcile settles a refund whose notification never came; after-sales.repair finishes an interrupted close', async () => {
@@ -532,17 +512,17 @@ describe('failed refunds, reconciliation and repair', () => {
     expect((await shopperView(buyer, afterSale.afterSaleNo)).status).toBe('refunding');
     await reconcilePayments(deps, new Date(Date.now() + 3 * 60_000), log);
     expect((await shopperView(buyer, afterSale.afterSaleNo)).status).toBe('refunded');
-    expect((await stored(order.orderNo)).status).toBe('paid');
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('paid');
 
     // A rejection whose order never followed (the API stopped between the two steps).
     const second = await requestAfterSale(buyer, { orderNo: order.orderNo, kind: 'refund_only', reason: '其他', refundFen: 100 });
     await deps.afterSales.updateOne({ afterSaleNo: second.afterSaleNo }, { $set: { status: 'rejected', rejectReason: '测试' } });
-    expect((await stored(order.orderNo)).status).toBe('refunding');
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('refunding');
     await Promise.all([
       repairAfterSales(deps, new Date(Date.now() + 2 * 60_000), log),
       repairAfterSales(deps, new Date(Date.now() + 2 * 60_000), log),
     ]);
-    const repaired = await stored(order.orderNo);
+    const repaired = await storedOrder(deps, order.orderNo);
     expect(repaired.status).toBe('paid');
     expect(repaired.history.filter((entry) => entry.event === 'refund_rejected')).toHaveLength(1);
     expect((await deps.afterSales.findOne({ afterSaleNo: second.afterSaleNo }).lean())?.open).toBe(false);

@@ -24,7 +24,7 @@ import type { OrderRecord } from '../orders/models.ts';
 import { transitionOrder } from '../orders/transitions.ts';
 import { toOrderView } from '../orders/views.ts';
 import type { RefundRecord } from '../payments/models.ts';
-import { findOwnOrder, requestRefund } from '../payments/service.ts';
+import { findOwnOrder, recordPendingRefund, requestRefund } from '../payments/service.ts';
 import type { AfterSaleLineRecord, AfterSaleRecord } from './models.ts';
 import { finishClosedAfterSale, orderRefundTotals, refundableOf } from './settlement.ts';
 import { AfterSaleTransitionError, transitionAfterSale, type AfterSaleTransitionInput } from './state-machine.ts';
@@ -357,8 +357,20 @@ export async function shipReturn(
 
 // --- Merchant --------------------------------------------------------------------------------------
 
-function staffActor(staffId: Types.ObjectId): OrderActor {
-  return { type: 'staff', id: staffId.toHexString() };
+/** A merchant's step on the request: the guarded transition, recorded as `staffId`'s, now. */
+function staffTransition(
+  deps: CommerceDependencies,
+  staffId: Types.ObjectId,
+  afterSale: AfterSaleRecord,
+  event: AfterSaleEvent,
+  change: Pick<AfterSaleTransitionInput, 'reason' | 'set'>,
+): Promise<AfterSaleRecord> {
+  return mustTransition(deps, afterSale, event, { actor: { type: 'staff', id: staffId.toHexString() }, at: deps.now(), ...change });
+}
+
+/** What a step that requests a refund writes: which attempt it is and that attempt's out_refund_no. */
+function refundAttempt(afterSaleNo: string, attempt: number): Pick<AfterSaleRecord, 'refundAttempts' | 'outRefundNo'> {
+  return { refundAttempts: attempt, outRefundNo: refundNumber(afterSaleNo, attempt) };
 }
 
 async function findAfterSale(deps: CommerceDependencies, afterSaleNo: string): Promise<AfterSaleRecord> {
@@ -443,25 +455,17 @@ export async function startRefund(deps: CommerceDependencies, afterSale: AfterSa
     throw new Error(`after-sales request ${afterSale.afterSaleNo} has no refund to start`);
   const order = await orderOf(deps, afterSale);
   if (order.payment === undefined) throw new Error(`order ${order.orderNo} of after-sales request ${afterSale.afterSaleNo} was never paid`);
-  const now = deps.now();
-  try {
-    await deps.payments.Refund.create({
-      outRefundNo,
-      kind: 'after_sale',
-      afterSaleId: afterSale._id,
-      orderNo: order.orderNo,
-      orderId: order._id,
-      transactionId: order.payment.transactionId,
-      refundFen: approvedFen,
-      totalFen: order.payment.amountFen,
-      reason: `售后退款：${afterSale.reason}`.slice(0, MAX_WECHAT_REFUND_REASON),
-      status: 'pending',
-      createdAt: now,
-      updatedAt: now,
-    });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-  }
+  await recordPendingRefund(deps, {
+    outRefundNo,
+    kind: 'after_sale',
+    afterSaleId: afterSale._id,
+    orderNo: order.orderNo,
+    orderId: order._id,
+    transactionId: order.payment.transactionId,
+    refundFen: approvedFen,
+    totalFen: order.payment.amountFen,
+    reason: `售后退款：${afterSale.reason}`.slice(0, MAX_WECHAT_REFUND_REASON),
+  });
   try {
     await requestRefund(deps, outRefundNo, log);
   } catch (error) {
@@ -500,16 +504,13 @@ export async function approveAfterSale(
     restock: input.restock,
     restockLines: input.restock ? restockLinesOf(order, afterSale, earlier) : [],
   };
-  const actor = staffActor(staffId);
   const reason = `同意退款 ${formatFen(input.refundFen)}${input.restock ? '，退回库存' : ''}`;
   if (afterSale.kind === 'return_and_refund') {
-    await mustTransition(deps, afterSale, 'approve_return', { actor, at: deps.now(), reason, set: decision });
+    await staffTransition(deps, staffId, afterSale, 'approve_return', { reason, set: decision });
   } else {
-    const approved = await mustTransition(deps, afterSale, 'approve', {
-      actor,
-      at: deps.now(),
+    const approved = await staffTransition(deps, staffId, afterSale, 'approve', {
       reason,
-      set: { ...decision, refundAttempts: 1, outRefundNo: refundNumber(afterSaleNo, 1) },
+      set: { ...decision, ...refundAttempt(afterSaleNo, 1) },
     });
     await startRefund(deps, approved, log);
   }
@@ -525,12 +526,7 @@ export async function rejectAfterSale(
   log: Logger,
 ): Promise<AdminAfterSaleReply> {
   const afterSale = await findAfterSale(deps, afterSaleNo);
-  const rejected = await mustTransition(deps, afterSale, 'reject', {
-    actor: staffActor(staffId),
-    at: deps.now(),
-    reason,
-    set: { rejectReason: reason },
-  });
+  const rejected = await staffTransition(deps, staffId, afterSale, 'reject', { reason, set: { rejectReason: reason } });
   await finishClosedAfterSale(deps, rejected._id, log);
   return getAdminAfterSale(deps, afterSaleNo);
 }
@@ -543,11 +539,9 @@ export async function confirmReturnReceived(
   log: Logger,
 ): Promise<AdminAfterSaleReply> {
   const afterSale = await findAfterSale(deps, afterSaleNo);
-  const confirmed = await mustTransition(deps, afterSale, 'confirm_return', {
-    actor: staffActor(staffId),
-    at: deps.now(),
+  const confirmed = await staffTransition(deps, staffId, afterSale, 'confirm_return', {
     reason: '商家确认收到退货',
-    set: { refundAttempts: 1, outRefundNo: refundNumber(afterSaleNo, 1) },
+    set: refundAttempt(afterSaleNo, 1),
   });
   await startRefund(deps, confirmed, log);
   return getAdminAfterSale(deps, afterSaleNo);
@@ -571,11 +565,9 @@ export async function retryRefund(
   const approvedFen = afterSale.approvedFen ?? afterSale.requestedFen;
   await checkRefundable(deps, await orderOf(deps, afterSale), approvedFen, approvedFen);
   const attempt = afterSale.refundAttempts + 1;
-  const retried = await mustTransition(deps, afterSale, 'retry_refund', {
-    actor: staffActor(staffId),
-    at: deps.now(),
+  const retried = await staffTransition(deps, staffId, afterSale, 'retry_refund', {
     reason: `重新发起退款（第 ${attempt} 次）`,
-    set: { refundAttempts: attempt, outRefundNo: refundNumber(afterSaleNo, attempt) },
+    set: refundAttempt(afterSaleNo, attempt),
   });
   await startRefund(deps, retried, log);
   return getAdminAfterSale(deps, afterSaleNo);

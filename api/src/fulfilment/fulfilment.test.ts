@@ -12,10 +12,9 @@ import {
 import type { Database } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import type { CommerceDependencies } from '../orders/dependencies.ts';
-import type { OrderRecord } from '../orders/models.ts';
 import { transitionOrder } from '../orders/transitions.ts';
 import { createStaffAccount, signIn, testApp, type TestApp } from '../testing/app.ts';
-import { addTestProduct, createTestBuyer, testCommerce, type TestBuyer, type TestProduct } from '../testing/commerce.ts';
+import { addTestProduct, createTestBuyer, storedOrder, testCommerce, type TestBuyer, type TestProduct } from '../testing/commerce.ts';
 import { startTestDatabaseServer, type TestDatabaseServer } from '../testing/database.ts';
 import { startTestSandbox, type TestSandbox } from '../testing/sandbox.ts';
 import { autoCompleteShippedOrders } from './jobs.ts';
@@ -50,16 +49,10 @@ async function placeOrder(who: TestBuyer, remark?: string): Promise<Order> {
   return orderReplySchema.parse(response.body).order;
 }
 
-async function stored(orderNo: string): Promise<OrderRecord> {
-  const order = await deps.orders.Order.findOne({ orderNo }).lean<OrderRecord>();
-  if (order === null) throw new Error(`no order ${orderNo}`);
-  return order;
-}
-
 /** Paid as a verified WeChat Pay notification would pay it (payments.test.ts covers the notification itself). */
 async function placePaidOrder(who: TestBuyer = buyer, remark?: string): Promise<Order> {
   const order = await placeOrder(who, remark);
-  const record = await stored(order.orderNo);
+  const record = await storedOrder(deps, order.orderNo);
   const transactionId = `4200${String(Date.now()).slice(-10)}${String(Math.floor(Math.random() * 1e14)).padStart(14, '0')}`;
   const paid = await transitionOrder(deps.orders.Order, record, 'pay', {
     actor: { type: 'wechatpay' },
@@ -260,7 +253,7 @@ describe('POST /api/admin/orders/:orderNo/ship', () => {
     for (const refused of responses.filter((response) => response.status === 409)) {
       expect(refused.body.error).toMatchObject({ code: 'ORDER_STATUS_CONFLICT', details: { status: 'shipped' } });
     }
-    const record = await stored(order.orderNo);
+    const record = await storedOrder(deps, order.orderNo);
     expect(record.history.filter((entry) => entry.event === 'ship')).toHaveLength(1);
     const winner = adminOrderReplySchema.parse(responses.find((response) => response.status === 200)!.body).order;
     expect(record.shipping?.trackingNo).toBe(winner.shipping?.trackingNo);
@@ -274,7 +267,7 @@ describe('POST /api/admin/orders/:orderNo/ship', () => {
       details: { status: 'pending_payment' },
     });
     expect((await ship('20990101000000011')).status).toBe(404);
-    expect((await stored(unpaid.orderNo)).status).toBe('pending_payment');
+    expect((await storedOrder(deps, unpaid.orderNo)).status).toBe('pending_payment');
   });
 
   it.each([
@@ -295,7 +288,7 @@ describe('POST /api/admin/orders/:orderNo/ship', () => {
     const response = body === undefined ? await request : await request.send(body);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('VALIDATION_FAILED');
-    expect((await stored(order.orderNo)).status).toBe('paid');
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('paid');
   });
 });
 
@@ -311,12 +304,12 @@ describe('the WeChat shipping upload', () => {
     });
     // Not due yet: the job leaves it alone.
     expect(await retryShippingUploads(deps, new Date(), log)).toBe(0);
-    expect((await stored(order.orderNo)).shippingUpload?.attempts).toBe(1);
+    expect((await storedOrder(deps, order.orderNo)).shippingUpload?.attempts).toBe(1);
 
     expect(await retryShippingUploads(deps, new Date(Date.now() + HOUR_MS), log)).toBe(0);
-    expect((await stored(order.orderNo)).shippingUpload).toMatchObject({ state: 'pending', attempts: 2 });
+    expect((await storedOrder(deps, order.orderNo)).shippingUpload).toMatchObject({ state: 'pending', attempts: 2 });
     expect(await retryShippingUploads(deps, new Date(Date.now() + 2 * HOUR_MS), log)).toBe(1);
-    const uploaded = await stored(order.orderNo);
+    const uploaded = await storedOrder(deps, order.orderNo);
     expect(uploaded).toMatchObject({ status: 'shipped', shippingUpload: { state: 'uploaded', attempts: 3 } });
     expect(await shippingUploadsOf(uploaded.payment!.transactionId)).toHaveLength(1);
     expect(await retryShippingUploads(deps, new Date(Date.now() + 3 * HOUR_MS), log)).toBe(0);
@@ -330,7 +323,7 @@ describe('the WeChat shipping upload', () => {
     });
     await ship(order.orderNo);
     for (let run = 1; run < MAX_UPLOAD_ATTEMPTS; run += 1) await retryShippingUploads(deps, new Date(Date.now() + run * 2 * HOUR_MS), log);
-    expect((await stored(order.orderNo)).shippingUpload).toMatchObject({ state: 'failed', attempts: MAX_UPLOAD_ATTEMPTS });
+    expect((await storedOrder(deps, order.orderNo)).shippingUpload).toMatchObject({ state: 'failed', attempts: MAX_UPLOAD_ATTEMPTS });
     const detail = adminOrderReplySchema.parse((await api.http.get(`/api/admin/orders/${order.orderNo}`).set(staffTokens.viewer)).body);
     expect(detail.order.shippingUpload).toMatchObject({ state: 'failed', lastError: expect.stringContaining('10060001') as unknown });
     expect(await retryShippingUploads(deps, new Date(Date.now() + 100 * HOUR_MS), log)).toBe(0);
@@ -359,7 +352,7 @@ describe('logistics traces', () => {
     await api.http.get(`/api/orders/${order.orderNo}/logistics`).set(buyer.auth);
     const sent = testSandbox.sandbox.requests.list({ path: '/kuaidi100/poll/query.do' }).at(-1)!;
     const form = new URLSearchParams(sent.body);
-    const record = await stored(order.orderNo);
+    const record = await storedOrder(deps, order.orderNo);
     expect(JSON.parse(form.get('param')!)).toMatchObject({ com: 'shunfeng', num: record.shipping!.trackingNo, phone: '13800138000' });
     expect(form.get('customer')).toBe(testSandbox.sandbox.apiEnv.KUAIDI100_CUSTOMER);
     expect(form.get('sign')).toMatch(/^[0-9A-F]{32}$/);
@@ -419,7 +412,7 @@ describe('POST /api/orders/:orderNo/confirm-receipt', () => {
     expect((await api.http.post('/api/orders/20990101000000011/confirm-receipt').set(buyer.auth)).status).toBe(404);
     expect((await api.http.post('/api/orders/2099/confirm-receipt').set(buyer.auth)).status).toBe(400);
     expect((await api.http.post(`/api/orders/${shipped.orderNo}/confirm-receipt`).set(staffTokens.owner)).status).toBe(401);
-    expect((await stored(shipped.orderNo)).status).toBe('shipped');
+    expect((await storedOrder(deps, shipped.orderNo)).status).toBe('shipped');
   });
 });
 
@@ -434,14 +427,14 @@ describe('auto-completion', () => {
     const old = await shippedDaysAgo(10.5);
     const recent = await shippedDaysAgo(9.5);
     expect(await autoCompleteShippedOrders(deps, new Date(), log)).toBeGreaterThanOrEqual(1);
-    const completed = await stored(old.orderNo);
+    const completed = await storedOrder(deps, old.orderNo);
     expect(completed.status).toBe('completed');
     expect(completed.history.at(-1)).toMatchObject({
       event: 'auto_complete',
       actor: { type: 'system', id: 'orders.auto-complete' },
       reason: '发货 10 天后自动确认收货',
     });
-    expect((await stored(recent.orderNo)).status).toBe('shipped');
+    expect((await storedOrder(deps, recent.orderNo)).status).toBe('shipped');
   });
 
   it('races the shoppers confirming: each order is completed exactly once, by one or the other', async () => {
@@ -451,7 +444,7 @@ describe('auto-completion', () => {
       autoCompleteShippedOrders(deps, new Date(), log),
     ]);
     for (const [index, order] of orders.entries()) {
-      const record = await stored(order.orderNo);
+      const record = await storedOrder(deps, order.orderNo);
       const completions = record.history.filter((entry) => entry.to === 'completed');
       expect(record.status).toBe('completed');
       expect(completions).toHaveLength(1);
@@ -492,7 +485,7 @@ describe('GET /api/admin/orders/export', () => {
   });
 
   it(`refuses more than ${ORDER_EXPORT_MAX_ROWS} orders with 422 EXPORT_TOO_LARGE`, async () => {
-    const template = await stored((await placeOrder(other)).orderNo);
+    const template = await storedOrder(deps, (await placeOrder(other)).orderNo);
     const { _id: _ignored, ...fields } = template;
     const day = new Date('2020-06-01T04:00:00Z');
     const copies = Array.from({ length: ORDER_EXPORT_MAX_ROWS + 1 }, (_, index) => ({
@@ -534,7 +527,7 @@ describe('access and bad input on the merchant routes', () => {
     const refused = await ship(order.orderNo, { carrier: 'SF', trackingNo: 'SF1234567890' }, staffTokens.viewer);
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('FORBIDDEN');
-    expect((await stored(order.orderNo)).status).toBe('paid');
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('paid');
     expect((await ship(order.orderNo, { carrier: 'SF', trackingNo: 'SF1234567890' }, staffTokens.owner)).status).toBe(200);
   });
 

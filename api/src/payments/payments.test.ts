@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderReplySchema, paymentStatusReplySchema, prepayReplySchema, type Order } from '@mall/shared';
-import { createApp } from '../app.ts';
 import type { Database } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import { cancelUnpaidOrder } from '../orders/cancel.ts';
 import type { CommerceDependencies } from '../orders/dependencies.ts';
 import type { OrderRecord } from '../orders/models.ts';
-import { addTestProduct, createTestBuyer, stockOf, testCommerce, type TestBuyer, type TestProduct } from '../testing/commerce.ts';
-import { startTestDatabaseServer, type TestDatabaseServer } from '../testing/database.ts';
-import { startTestSandbox, type TestSandbox } from '../testing/sandbox.ts';
+import { addTestProduct, createTestBuyer, stockOf, storedOrder, type TestBuyer, type TestProduct } from '../testing/commerce.ts';
+import { startListeningApp, type ListeningApp } from '../testing/listening-app.ts';
+import type { TestSandbox } from '../testing/sandbox.ts';
 import { expireUnpaidOrders, reconcilePayments } from './jobs.ts';
 import { autoRefundNumber, WECHATPAY_NOTIFY_PATH } from './service.ts';
 
@@ -21,11 +18,9 @@ import { autoRefundNumber, WECHATPAY_NOTIFY_PATH } from './service.ts';
  * cancellation, the active query, the expiry sweeper and reconciliation, and their races.
  */
 
-let databaseServer: TestDatabaseServer;
+let listening: ListeningApp;
 let db: Database;
 let testSandbox: TestSandbox;
-let listener: http.Server;
-let app: ReturnType<typeof createApp>;
 let appUrl: string;
 let deps: CommerceDependencies;
 let buyer: TestBuyer;
@@ -85,12 +80,6 @@ async function call(method: string, path: string, who?: TestBuyer): Promise<{ st
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-async function stored(orderNo: string): Promise<OrderRecord> {
-  const order = await deps.orders.Order.findOne({ orderNo }).lean<OrderRecord>();
-  if (order === null) throw new Error(`no order ${orderNo}`);
-  return order;
-}
-
 /**
  * Places the order on WeChat Pay with a notify_url that answers 404, so the sandbox's own delivery never applies
  * it: the test decides when and how often the (genuine, signed) notification reaches the real notify route.
@@ -108,23 +97,14 @@ async function prepayWithHeldNotifications(order: OrderRecord, amountFen = order
 }
 
 beforeAll(async () => {
-  databaseServer = await startTestDatabaseServer();
-  db = await databaseServer.connect();
-  listener = http.createServer((req, res) => void app.callback()(req, res));
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  appUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
-  testSandbox = await startTestSandbox({ appUrl });
-  const config = testSandbox.config({ PUBLIC_API_URL: appUrl });
-  app = createApp({ config, db, logger: createLogger('silent') });
-  deps = await testCommerce(db, config);
+  listening = await startListeningApp();
+  ({ db, testSandbox, appUrl, deps } = listening);
   buyer = await createTestBuyer(db);
   tee = await addTestProduct(deps, { title: '纯棉T恤', skus: [{ specValues: ['红', 'M'], price: 12900, stock: 1000 }] });
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => listener.close(resolve));
-  await testSandbox.stop();
-  await databaseServer.stop();
+  await listening.stop();
 });
 
 describe('POST /api/orders/:orderNo/pay', () => {
@@ -196,13 +176,13 @@ describe(`POST ${WECHATPAY_NOTIFY_PATH}`, () => {
     expect(await stockOf(deps, skuId)).toEqual({ available: 7, reserved: 0 });
     expect((await deps.catalog.Product.findById(product.id).lean())?.salesCount).toBe(3);
     expect(await deps.payments.Payment.countDocuments({ orderNo: order.orderNo })).toBe(1);
-    expect((await stored(order.orderNo)).stock).toBe('sold');
+    expect((await storedOrder(deps, order.orderNo)).stock).toBe('sold');
   });
 
   it('10 parallel duplicate notifications: one transition, one payment record, stock sold once', async () => {
     const product = await addTestProduct(deps, { skus: [{ price: 5000, stock: 10 }] });
     const skuId = product.skus[0]!.id;
-    const order = await stored((await placeOrder(buyer, skuId, 2)).orderNo);
+    const order = await storedOrder(deps, (await placeOrder(buyer, skuId, 2)).orderNo);
     await prepayWithHeldNotifications(order);
     const held = await payInSandbox(order.orderNo);
     const statuses = await Promise.all(Array.from({ length: 10 }, () => redeliver(held)));
@@ -211,7 +191,7 @@ describe(`POST ${WECHATPAY_NOTIFY_PATH}`, () => {
     const replay = await control('/replay', { out_trade_no: order.orderNo });
     expect(replay.status).toBe(200);
 
-    const after = await stored(order.orderNo);
+    const after = await storedOrder(deps, order.orderNo);
     expect(after.status).toBe('paid');
     expect(after.history.filter((entry) => entry.event === 'pay')).toHaveLength(1);
     expect(await deps.payments.Payment.countDocuments({ orderNo: order.orderNo })).toBe(1);
@@ -229,7 +209,7 @@ describe(`POST ${WECHATPAY_NOTIFY_PATH}`, () => {
       const delivery = await settled(tampered.json.delivery_id as number);
       expect(delivery.attempts.map((attempt) => attempt.status)).toEqual(Array(delivery.attempts.length).fill(401));
       expect(JSON.parse(delivery.attempts[0]!.reply!)).toMatchObject({ error: { code: 'CALLBACK_REJECTED' } });
-      const after = await stored(order.orderNo);
+      const after = await storedOrder(deps, order.orderNo);
       expect(after.status).toBe('pending_payment');
       expect(after.history).toHaveLength(1);
       expect(await deps.payments.Payment.countDocuments({ orderNo: order.orderNo })).toBe(0);
@@ -237,7 +217,7 @@ describe(`POST ${WECHATPAY_NOTIFY_PATH}`, () => {
   );
 
   it('an amount that is not the payable is acknowledged but not applied, and kept as an anomaly', async () => {
-    const order = await stored((await placeOrder(buyer, tee.skus[0]!.id)).orderNo);
+    const order = await storedOrder(deps, (await placeOrder(buyer, tee.skus[0]!.id)).orderNo);
     await deps.wechatPay.prepayJsapi({
       description: 'test',
       outTradeNo: order.orderNo,
@@ -248,7 +228,7 @@ describe(`POST ${WECHATPAY_NOTIFY_PATH}`, () => {
     const delivery = await payInSandbox(order.orderNo);
     expect(delivery.attempts.at(-1)?.status).toBe(204);
     await redeliver(delivery);
-    const after = await stored(order.orderNo);
+    const after = await storedOrder(deps, order.orderNo);
     expect(after.status).toBe('pending_payment');
     expect(after.stock).toBe('reserved');
     expect(await deps.payments.Payment.countDocuments({ orderNo: order.orderNo })).toBe(0);
@@ -266,7 +246,7 @@ describe(`POST ${WECHATPAY_NOTIFY_PATH}`, () => {
   it('a payment for an order already cancelled is refunded in full exactly once, even delivered 5 times in parallel', async () => {
     const skuId = tee.skus[0]!.id;
     const before = await stockOf(deps, skuId);
-    const order = await stored((await placeOrder(buyer, skuId)).orderNo);
+    const order = await storedOrder(deps, (await placeOrder(buyer, skuId)).orderNo);
     await prepayWithHeldNotifications(order);
     // The cancel wins locally, then the payment made in the same second is reported.
     expect(await cancelUnpaidOrder(deps, order, 'cancel', { type: 'shopper', id: 'test' }, 'test')).not.toBeNull();
@@ -280,7 +260,7 @@ describe(`POST ${WECHATPAY_NOTIFY_PATH}`, () => {
     expect(refunds).toEqual([expect.objectContaining({ outRefundNo, refundFen: order.payableFen, totalFen: order.payableFen })]);
     const inSandbox = await sandboxOrder(order.orderNo);
     expect(inSandbox.refunds.map((refund) => refund.out_refund_no)).toEqual([outRefundNo]);
-    const after = await stored(order.orderNo);
+    const after = await storedOrder(deps, order.orderNo);
     expect(after.status).toBe('cancelled');
     expect(after.stock).toBe('released');
     expect(await stockOf(deps, skuId)).toEqual(before);
@@ -314,7 +294,7 @@ describe(`POST ${WECHATPAY_NOTIFY_PATH}`, () => {
 
 describe('GET /api/orders/:orderNo/payment', () => {
   it('asks WeChat Pay while unpaid and applies the payment it reports, with no notification', async () => {
-    const order = await stored((await placeOrder(buyer, tee.skus[0]!.id)).orderNo);
+    const order = await storedOrder(deps, (await placeOrder(buyer, tee.skus[0]!.id)).orderNo);
     const unpaid = paymentStatusReplySchema.parse((await call('GET', `/api/orders/${order.orderNo}/payment`, buyer)).body);
     expect(unpaid).toMatchObject({ status: 'pending_payment', paid: false, payment: null });
     await prepayWithHeldNotifications(order);
@@ -324,7 +304,7 @@ describe('GET /api/orders/:orderNo/payment', () => {
     expect(paid.payment?.transactionId).toMatch(/^42000/);
     const payment = await deps.payments.Payment.findOne({ orderNo: order.orderNo }).lean();
     expect(payment?.source).toBe('query');
-    expect((await stored(order.orderNo)).stock).toBe('sold');
+    expect((await storedOrder(deps, order.orderNo)).stock).toBe('sold');
   });
 });
 
@@ -365,30 +345,30 @@ describe('POST /api/orders/:orderNo/cancel', () => {
 
 describe('jobs', () => {
   it(`payments.reconcile applies a payment whose notification never came`, async () => {
-    const order = await stored((await placeOrder(buyer, tee.skus[0]!.id)).orderNo);
+    const order = await storedOrder(deps, (await placeOrder(buyer, tee.skus[0]!.id)).orderNo);
     await prepayWithHeldNotifications(order);
     await payInSandbox(order.orderNo);
     // Too recent to be reconciled yet.
     await reconcilePayments(deps, new Date(order.createdAt.getTime() + 60_000), log);
-    expect((await stored(order.orderNo)).status).toBe('pending_payment');
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('pending_payment');
     await reconcilePayments(deps, new Date(order.createdAt.getTime() + 3 * 60_000), log);
-    expect((await stored(order.orderNo)).status).toBe('paid');
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('paid');
   });
 
   it('orders.expire-unpaid: asks WeChat Pay first (paid at the last moment → paid), else closes it and cancels, returning stock once', async () => {
     const product = await addTestProduct(deps, { skus: [{ price: 2000, stock: 10 }] });
     const skuId = product.skus[0]!.id;
-    const neverPaid = await stored((await placeOrder(buyer, skuId)).orderNo);
-    const prepaidUnpaid = await stored((await placeOrder(buyer, skuId)).orderNo);
+    const neverPaid = await storedOrder(deps, (await placeOrder(buyer, skuId)).orderNo);
+    const prepaidUnpaid = await storedOrder(deps, (await placeOrder(buyer, skuId)).orderNo);
     await call('POST', `/api/orders/${prepaidUnpaid.orderNo}/pay`, buyer);
-    const paidLate = await stored((await placeOrder(buyer, skuId)).orderNo);
+    const paidLate = await storedOrder(deps, (await placeOrder(buyer, skuId)).orderNo);
     await prepayWithHeldNotifications(paidLate);
     await payInSandbox(paidLate.orderNo);
     expect(await stockOf(deps, skuId)).toEqual({ available: 7, reserved: 3 });
 
     const overdue = new Date(paidLate.payDeadline.getTime() + 1000);
     await Promise.all([expireUnpaidOrders(deps, overdue, log), expireUnpaidOrders(deps, overdue, log)]);
-    const [a, b, c] = await Promise.all([neverPaid, prepaidUnpaid, paidLate].map((order) => stored(order.orderNo)));
+    const [a, b, c] = await Promise.all([neverPaid, prepaidUnpaid, paidLate].map((order) => storedOrder(deps, order.orderNo)));
     expect([a.status, b.status, c.status]).toEqual(['cancelled', 'cancelled', 'paid']);
     expect(a.history.at(-1)).toMatchObject({
       event: 'expire',
@@ -407,7 +387,7 @@ describe('jobs', () => {
     const skuId = product.skus[0]!.id;
     const orders: OrderRecord[] = [];
     for (let round = 0; round < rounds; round += 1) {
-      const order = await stored((await placeOrder(buyer, skuId)).orderNo);
+      const order = await storedOrder(deps, (await placeOrder(buyer, skuId)).orderNo);
       expect((await call('POST', `/api/orders/${order.orderNo}/pay`, buyer)).status).toBe(200);
       orders.push(order);
       // The payer starts 0 to 22 ms after the sweeper: early enough to win some rounds, late enough to lose others.
@@ -420,7 +400,7 @@ describe('jobs', () => {
     // Whatever the interleaving, every order ends in one consistent state.
     let sold = 0;
     for (const order of orders) {
-      const after = await stored(order.orderNo);
+      const after = await storedOrder(deps, order.orderNo);
       const inSandbox = await sandboxOrder(order.orderNo);
       const refunds = await deps.payments.Refund.countDocuments({ orderNo: order.orderNo });
       if (after.status === 'paid') {

@@ -233,26 +233,39 @@ async function refundCancelledOrderPayment(
   log: Logger,
 ): Promise<void> {
   const outRefundNo = autoRefundNumber(order.orderNo);
+  const recorded = await recordPendingRefund(deps, {
+    outRefundNo,
+    kind: 'cancelled_order_paid',
+    orderNo: order.orderNo,
+    orderId: order._id,
+    transactionId,
+    refundFen: amountFen,
+    totalFen: amountFen,
+    reason: '订单已取消，自动退款',
+  });
+  if (recorded) log.warn({ orderNo: order.orderNo, transactionId, outRefundNo }, 'payment for a cancelled order: refunding it in full');
+  await requestRefund(deps, outRefundNo, log);
+}
+
+/**
+ * Stores a refund to ask WeChat Pay for, `pending`. Its number is unique, so a repeat finds the refund already
+ * stored: true if this call stored it, false if it was there.
+ */
+export async function recordPendingRefund(
+  deps: CommerceDependencies,
+  refund: Pick<
+    RefundRecord,
+    'outRefundNo' | 'kind' | 'orderNo' | 'orderId' | 'transactionId' | 'refundFen' | 'totalFen' | 'reason' | 'afterSaleId'
+  >,
+): Promise<boolean> {
   const now = deps.now();
   try {
-    await deps.payments.Refund.create({
-      outRefundNo,
-      kind: 'cancelled_order_paid',
-      orderNo: order.orderNo,
-      orderId: order._id,
-      transactionId,
-      refundFen: amountFen,
-      totalFen: amountFen,
-      reason: '订单已取消，自动退款',
-      status: 'pending',
-      createdAt: now,
-      updatedAt: now,
-    });
-    log.warn({ orderNo: order.orderNo, transactionId, outRefundNo }, 'payment for a cancelled order: refunding it in full');
+    await deps.payments.Refund.create({ ...refund, status: 'pending', createdAt: now, updatedAt: now });
+    return true;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
+    return false;
   }
-  await requestRefund(deps, outRefundNo, log);
 }
 
 /** How long one caller may be asking WeChat Pay for a refund before another may try again. */

@@ -4,6 +4,7 @@ import type { Shopper } from '../customers/models.ts';
 import { createAddress } from '../customers/addresses.ts';
 import type { Database } from '../db/database.ts';
 import { commerceDependencies, ensureCommerceIndexes, type CommerceDependencies } from '../orders/dependencies.ts';
+import type { OrderRecord } from '../orders/models.ts';
 import { createTestShopper } from './shoppers.ts';
 import { testConfig } from './app.ts';
 
@@ -106,4 +107,11 @@ export async function stockOf(deps: CommerceDependencies, skuId: string): Promis
   const sku = await deps.catalog.Sku.findById(skuId).lean();
   if (sku === null) throw new Error(`no SKU ${skuId}`);
   return { available: sku.available, reserved: sku.reserved };
+}
+
+/** The order as stored (a test's view behind the API). */
+export async function storedOrder(deps: CommerceDependencies, orderNo: string): Promise<OrderRecord> {
+  const order = await deps.orders.Order.findOne({ orderNo }).lean<OrderRecord>();
+  if (order === null) throw new Error(`no order ${orderNo}`);
+  return order;
 }

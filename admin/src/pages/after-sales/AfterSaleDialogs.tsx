@@ -1,4 +1,4 @@
-import { App, Checkbox, Form, Input, Modal } from 'antd';
+import { App, Checkbox, Form, Input } from 'antd';
 import { useState } from 'react';
 import {
   approveAfterSaleRequestSchema,
@@ -7,8 +7,9 @@ import {
   rejectAfterSaleRequestSchema,
   type AdminAfterSaleReply,
 } from '@mall/shared';
-import { asApiError } from '../../api/client.ts';
 import { useApi } from '../../api/context.tsx';
+import { useSubmit } from '../../api/use-submit.ts';
+import { SaveDialog } from '../../layout/SaveDialog.tsx';
 
 /** `12900` → `'129.00'`: the amount field's starting text. */
 function yuanText(fen: number): string {
@@ -29,8 +30,7 @@ export function ApproveDialog({ detail, onClose, onDone }: DialogProps) {
   const limit = Math.min(afterSale.requestedFen, order.refundableFen);
   const [amount, setAmount] = useState(yuanText(limit));
   const [restock, setRestock] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { submitting, error, setError, submit } = useSubmit();
 
   async function save() {
     let refundFen: number;
@@ -49,29 +49,15 @@ export function ApproveDialog({ detail, onClose, onDone }: DialogProps) {
       setError(`最多可退 ${formatFen(limit)}`);
       return;
     }
-    setSaving(true);
-    try {
+    await submit(async () => {
       const reply = await api.approveAfterSale(afterSale.afterSaleNo, parsed.data);
       void message.success(afterSale.kind === 'return_and_refund' ? '已同意，等待买家寄回商品' : '已同意，退款已提交微信支付');
       onDone(reply);
-    } catch (caught) {
-      setError(asApiError(caught).message);
-    } finally {
-      setSaving(false);
-    }
+    });
   }
 
   return (
-    <Modal
-      open
-      title="同意售后申请"
-      okText="同意"
-      cancelText="取消"
-      confirmLoading={saving}
-      onOk={() => void save()}
-      onCancel={onClose}
-      destroyOnHidden
-    >
+    <SaveDialog title="同意售后申请" okText="同意" saving={submitting} onSave={save} onClose={onClose}>
       <Form layout="vertical" onFinish={() => void save()}>
         <Form.Item
           label="退款金额（元）"
@@ -85,7 +71,7 @@ export function ApproveDialog({ detail, onClose, onDone }: DialogProps) {
           退款成功后将商品退回库存
         </Checkbox>
       </Form>
-    </Modal>
+    </SaveDialog>
   );
 }
 
@@ -94,8 +80,7 @@ export function RejectDialog({ detail, onClose, onDone }: DialogProps) {
   const api = useApi();
   const { message } = App.useApp();
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { submitting, error, setError, submit } = useSubmit();
 
   async function save() {
     const parsed = rejectAfterSaleRequestSchema.safeParse({ reason });
@@ -103,30 +88,15 @@ export function RejectDialog({ detail, onClose, onDone }: DialogProps) {
       setError(parsed.error.issues[0]?.message ?? '请填写拒绝原因');
       return;
     }
-    setSaving(true);
-    try {
+    await submit(async () => {
       const reply = await api.rejectAfterSale(detail.afterSale.afterSaleNo, parsed.data.reason);
       void message.success('已拒绝该售后申请');
       onDone(reply);
-    } catch (caught) {
-      setError(asApiError(caught).message);
-    } finally {
-      setSaving(false);
-    }
+    });
   }
 
   return (
-    <Modal
-      open
-      title="拒绝售后申请"
-      okText="拒绝"
-      okButtonProps={{ danger: true }}
-      cancelText="取消"
-      confirmLoading={saving}
-      onOk={() => void save()}
-      onCancel={onClose}
-      destroyOnHidden
-    >
+    <SaveDialog title="拒绝售后申请" okText="拒绝" danger saving={submitting} onSave={save} onClose={onClose}>
       <Form layout="vertical">
         <Form.Item
           label="拒绝原因"
@@ -137,6 +107,6 @@ export function RejectDialog({ detail, onClose, onDone }: DialogProps) {
           <Input.TextArea id="reject-reason" value={reason} onChange={(event) => setReason(event.target.value)} maxLength={200} rows={3} />
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveDialog>
   );
 }

@@ -1,10 +1,12 @@
-import { App, Button, Card, Form, Input, Modal, Popconfirm, Space, Table, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Popconfirm, Space, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { categoryNameSchema, type AdminCategoryNode, type Category } from '@mall/shared';
 import { asApiError, type ApiClient } from '../../api/client.ts';
 import { useApi } from '../../api/context.tsx';
 import { LoadFailedAlert } from '../../api/LoadFailedAlert.tsx';
 import { useApiData } from '../../api/use-api-data.ts';
+import { useSubmit } from '../../api/use-submit.ts';
+import { SaveDialog } from '../../layout/SaveDialog.tsx';
 import { useCatalogWriter } from './use-catalog-writer.ts';
 
 const loadTree = (api: ApiClient) => api.categoryTree();
@@ -31,8 +33,7 @@ function CategoryNameDialog({ dialog, onClose, onDone }: { dialog: NameDialog; o
   const api = useApi();
   const { message } = App.useApp();
   const [name, setName] = useState(dialog.kind === 'rename' ? dialog.category.name : '');
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { submitting, error, setError, submit } = useSubmit();
   const title =
     dialog.kind === 'rename'
       ? `重命名「${dialog.category.name}」`
@@ -46,30 +47,16 @@ function CategoryNameDialog({ dialog, onClose, onDone }: { dialog: NameDialog; o
       setError(parsed.error.issues[0]?.message ?? '分类名称不正确');
       return;
     }
-    setSaving(true);
-    try {
+    await submit(async () => {
       if (dialog.kind === 'rename') await api.renameCategory(dialog.category.id, parsed.data);
       else await api.createCategory({ name: parsed.data, parentId: dialog.parent?.id ?? null });
       void message.success(dialog.kind === 'rename' ? '已重命名' : `已新建分类「${parsed.data}」`);
       onDone();
-    } catch (caught) {
-      setError(asApiError(caught).message);
-    } finally {
-      setSaving(false);
-    }
+    });
   }
 
   return (
-    <Modal
-      open
-      title={title}
-      okText="保存"
-      cancelText="取消"
-      confirmLoading={saving}
-      onOk={() => void save()}
-      onCancel={onClose}
-      destroyOnHidden
-    >
+    <SaveDialog title={title} okText="保存" saving={submitting} onSave={save} onClose={onClose}>
       <Form layout="vertical" onFinish={() => void save()}>
         <Form.Item
           label="分类名称"
@@ -80,7 +67,7 @@ function CategoryNameDialog({ dialog, onClose, onDone }: { dialog: NameDialog; o
           <Input id="category-name" value={name} onChange={(event) => setName(event.target.value)} maxLength={20} autoFocus />
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveDialog>
   );
 }
 

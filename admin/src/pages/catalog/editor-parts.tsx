@@ -1,4 +1,4 @@
-import { App, Button, Image, Input, InputNumber, Modal, Radio, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Image, Input, InputNumber, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useRef, useState, type ReactNode } from 'react';
 import {
   imageContentTypes,
@@ -12,6 +12,8 @@ import {
 } from '@mall/shared';
 import { asApiError } from '../../api/client.ts';
 import { useApi } from '../../api/context.tsx';
+import { useSubmit } from '../../api/use-submit.ts';
+import { SaveDialog } from '../../layout/SaveDialog.tsx';
 import { blockKey, emptyRow, type EditorBlock, type FieldErrors, type SkuRowDraft, type SpecDraft } from './product-form.ts';
 
 /** A field's message under it, in the colour of an error. */
@@ -438,8 +440,7 @@ export function StockAdjustDialog({
   const api = useApi();
   const [change, setChange] = useState<StockChange>('add');
   const [amount, setAmount] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { submitting, error, setError, submit } = useSubmit();
   const name = sku.specValues.join(' / ') || '默认规格';
 
   async function save() {
@@ -447,31 +448,17 @@ export function StockAdjustDialog({
       setError(change === 'set' ? '请填写 0 到 9,999,999 之间的整数' : '请填写大于 0 的整数');
       return;
     }
-    setSaving(true);
-    try {
+    await submit(async () => {
       const updated =
         change === 'set'
           ? await api.setSkuStock(productId, sku.id, amount)
           : await api.adjustSkuStock(productId, sku.id, change === 'add' ? amount : -amount);
       onDone(updated);
-    } catch (caught) {
-      setError(asApiError(caught).message);
-    } finally {
-      setSaving(false);
-    }
+    });
   }
 
   return (
-    <Modal
-      open
-      title={`调整库存：${name}`}
-      okText="确定"
-      cancelText="取消"
-      confirmLoading={saving}
-      onOk={() => void save()}
-      onCancel={onClose}
-      destroyOnHidden
-    >
+    <SaveDialog title={`调整库存：${name}`} okText="确定" saving={submitting} onSave={save} onClose={onClose}>
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Typography.Text>
           当前可售 {sku.available}，待付款占用 {sku.reserved}
@@ -497,6 +484,6 @@ export function StockAdjustDialog({
         />
         <FieldError message={error ?? undefined} />
       </Space>
-    </Modal>
+    </SaveDialog>
   );
 }

@@ -1,8 +1,8 @@
-import { screen, within } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { errorReply, jsonReply, renderSignedIn, staffMember } from '../../testing/fake-api.tsx';
-import { orderHandlers, orderNumbers, paidOrder, shippedOrder } from './order-fixtures.ts';
+import { openShipDialog, orderHandlers, orderNumbers, paidOrder, shipWith, shippedOrder } from './order-fixtures.ts';
 
 const operator = staffMember({ username: 'ops', role: 'operator' });
 const viewer = staffMember({ username: 'watcher', role: 'viewer' });
@@ -54,12 +54,7 @@ describe('the order detail', () => {
         }),
     });
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: /发\s*货/ }));
-    const dialog = await screen.findByRole('dialog');
-    await user.click(within(dialog).getByRole('combobox', { name: '快递公司' }));
-    await user.click(await screen.findByTitle('顺丰速运'));
-    await user.type(within(dialog).getByRole('textbox', { name: '快递单号' }), 'SF1400000001');
-    await user.click(within(dialog).getByRole('button', { name: /确认发货/ }));
+    await shipWith(user, await openShipDialog(user), '顺丰速运', 'SF1400000001');
     expect(await screen.findByText('已上传')).toBeInTheDocument();
     expect(screen.getByText('待收货')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^发\s*货$/ })).toBeNull();

@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { errorReply, renderSignedIn, staffMember } from '../../testing/fake-api.tsx';
-import { orderHandlers, orderNumbers, paidOrder, shippedOrder } from './order-fixtures.ts';
+import { errorReply, jsonReply, renderSignedIn, staffMember } from '../../testing/fake-api.tsx';
+import { openShipDialog, orderHandlers, orderNumbers, paidOrder, shipWith, shippedOrder } from './order-fixtures.ts';
 
 const operator = staffMember({ username: 'ops', role: 'operator' });
 const viewer = staffMember({ username: 'watcher', role: 'viewer' });
@@ -85,34 +85,24 @@ describe('the order list', () => {
     const { calls } = await renderSignedIn(operator, '/orders', {
       ...orderHandlers(),
       'GET /api/admin/orders': () =>
-        new Response(
-          JSON.stringify({
-            items: [shipped ? shippedOrder({ orderNo: orderNumbers.paid }) : paidOrder()].map(({ history: _h, ...rest }) => rest),
-            total: 1,
-            page: 1,
-            pageSize: 20,
-          }),
-          { status: 200, headers: { 'Content-Type': 'application/json' } },
-        ),
+        jsonReply(200, {
+          items: [shipped ? shippedOrder({ orderNo: orderNumbers.paid }) : paidOrder()].map(({ history: _h, ...rest }) => rest),
+          total: 1,
+          page: 1,
+          pageSize: 20,
+        }),
       [`POST /api/admin/orders/${orderNumbers.paid}/ship`]: () => {
         shipped = true;
-        return new Response(JSON.stringify({ order: shippedOrder({ orderNo: orderNumbers.paid }), staffNames: {} }), {
-          status: 200,
-          headers: { 'Content-Type': 'application/json' },
-        });
+        return jsonReply(200, { order: shippedOrder({ orderNo: orderNumbers.paid }), staffNames: {} });
       },
     });
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: /发\s*货/ }));
-    const dialog = await screen.findByRole('dialog');
+    const dialog = await openShipDialog(user);
     await user.click(within(dialog).getByRole('button', { name: /确认发货/ }));
     expect(await within(dialog).findByText('请选择快递公司')).toBeInTheDocument();
     expect(within(dialog).getByText('快递单号须为 6 到 32 位字母或数字')).toBeInTheDocument();
 
-    await user.click(within(dialog).getByRole('combobox', { name: '快递公司' }));
-    await user.click(await screen.findByTitle('中通快递'));
-    await user.type(within(dialog).getByRole('textbox', { name: '快递单号' }), ' zt75000001234 ');
-    await user.click(within(dialog).getByRole('button', { name: /确认发货/ }));
+    await shipWith(user, dialog, '中通快递', ' zt75000001234 ');
     expect(await screen.findByText(`订单 ${orderNumbers.paid} 已发货`)).toBeInTheDocument();
     expect(calls.find((call) => call.path.endsWith('/ship'))?.body).toEqual({ carrier: 'ZTO', trackingNo: 'ZT75000001234' });
     await waitFor(() => expect(screen.queryByRole('button', { name: /发\s*货/ })).toBeNull());
@@ -124,12 +114,8 @@ describe('the order list', () => {
       [`POST /api/admin/orders/${orderNumbers.paid}/ship`]: () => errorReply('ORDER_STATUS_CONFLICT', { message: '订单已发货' }),
     });
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: /发\s*货/ }));
-    const dialog = await screen.findByRole('dialog');
-    await user.click(within(dialog).getByRole('combobox', { name: '快递公司' }));
-    await user.click(await screen.findByTitle('顺丰速运'));
-    await user.type(within(dialog).getByRole('textbox', { name: '快递单号' }), 'SF1400000001');
-    await user.click(within(dialog).getByRole('button', { name: /确认发货/ }));
+    const dialog = await openShipDialog(user);
+    await shipWith(user, dialog, '顺丰速运', 'SF1400000001');
     expect(await within(dialog).findByText('订单已发货')).toBeInTheDocument();
   });
 

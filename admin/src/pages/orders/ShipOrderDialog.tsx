@@ -1,8 +1,8 @@
-import { Alert, Form, Input, Modal, Select } from 'antd';
-import { useState } from 'react';
+import { Alert, Form, Input, Select } from 'antd';
 import { carriers, shipOrderRequestSchema, type AdminOrderReply } from '@mall/shared';
-import { asApiError } from '../../api/client.ts';
 import { useApi } from '../../api/context.tsx';
+import { useSubmit } from '../../api/use-submit.ts';
+import { SaveDialog } from '../../layout/SaveDialog.tsx';
 
 interface ShipFormValues {
   carrier?: string;
@@ -28,11 +28,10 @@ export function ShipOrderDialog({
 }) {
   const api = useApi();
   const [form] = Form.useForm<ShipFormValues>();
-  const [submitting, setSubmitting] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { submitting, error, setError, submit } = useSubmit();
 
-  async function submit() {
-    setFailure(null);
+  async function ship() {
+    setError(null);
     const values = form.getFieldsValue();
     const parsed = shipOrderRequestSchema.safeParse({ carrier: values.carrier, trackingNo: values.trackingNo ?? '' });
     if (!parsed.success) {
@@ -44,30 +43,16 @@ export function ShipOrderDialog({
       form.setFields((['carrier', 'trackingNo'] as const).map((name) => ({ name, errors: errors.has(name) ? [errors.get(name)!] : [] })));
       return;
     }
-    setSubmitting(true);
-    try {
+    await submit(async () => {
       const reply = await api.shipOrder(orderNo, parsed.data);
       form.resetFields();
       onShipped(reply);
-    } catch (caught) {
-      setFailure(asApiError(caught).message);
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (
-    <Modal
-      title={`发货 · 订单 ${orderNo}`}
-      open={open}
-      okText="确认发货"
-      cancelText="取消"
-      confirmLoading={submitting}
-      onOk={() => void submit()}
-      onCancel={onClose}
-      destroyOnHidden
-    >
-      {failure !== null && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} />}
+    <SaveDialog title={`发货 · 订单 ${orderNo}`} open={open} okText="确认发货" saving={submitting} onSave={ship} onClose={onClose}>
+      {error !== null && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
       <Form form={form} layout="vertical" preserve={false}>
         <Form.Item name="carrier" label="快递公司" required>
           <Select aria-label="快递公司" placeholder="选择快递公司" options={carrierOptions} />
@@ -76,6 +61,6 @@ export function ShipOrderDialog({
           <Input aria-label="快递单号" placeholder="6–32 位字母或数字" maxLength={40} autoComplete="off" />
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveDialog>
   );
 }

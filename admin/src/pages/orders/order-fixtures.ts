@@ -1,3 +1,5 @@
+import { screen, within } from '@testing-library/react';
+import type { UserEvent } from '@testing-library/user-event';
 import type { AdminOrder, AdminOrderReply, LogisticsTrace } from '@mall/shared';
 import { jsonReply, type FakeHandler } from '../../testing/fake-api.tsx';
 
@@ -109,4 +111,18 @@ export function orderHandlers(orders: AdminOrder[] = [paidOrder(), shippedOrder(
     handlers[`GET /api/admin/orders/${order.orderNo}/logistics`] = () => jsonReply(200, { trace: trace() });
   }
   return handlers;
+}
+
+/** Presses the page's (only) 发货 button and returns the dialog it opens. */
+export async function openShipDialog(user: UserEvent): Promise<HTMLElement> {
+  await user.click(await screen.findByRole('button', { name: /发\s*货/ }));
+  return screen.findByRole('dialog');
+}
+
+/** Picks the carrier by its name, types the tracking number and presses 确认发货. */
+export async function shipWith(user: UserEvent, dialog: HTMLElement, carrierName: string, trackingNo: string): Promise<void> {
+  await user.click(within(dialog).getByRole('combobox', { name: '快递公司' }));
+  await user.click(await screen.findByTitle(carrierName));
+  await user.type(within(dialog).getByRole('textbox', { name: '快递单号' }), trackingNo);
+  await user.click(within(dialog).getByRole('button', { name: /确认发货/ }));
 }
