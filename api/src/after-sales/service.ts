@@ -25,10 +25,11 @@ import { transitionOrder } from '../orders/transitions.ts';
 import { toOrderView } from '../orders/views.ts';
 import type { RefundRecord } from '../payments/models.ts';
 import { findOwnOrder, recordPendingRefund, requestRefund } from '../payments/service.ts';
+import { orderRefundRecords, toRefundView } from '../payments/views.ts';
 import type { AfterSaleLineRecord, AfterSaleRecord } from './models.ts';
 import { finishClosedAfterSale, orderRefundTotals, refundableOf } from './settlement.ts';
 import { AfterSaleTransitionError, transitionAfterSale, type AfterSaleTransitionInput } from './state-machine.ts';
-import { toAfterSaleSummary, toAfterSaleView, toRefundView } from './views.ts';
+import { toAfterSaleSummary, toAfterSaleView } from './views.ts';
 
 /** Orders a shopper may ask after-sales for: paid (not yet shipped), shipped, completed. */
 const REQUESTABLE_ORDER_STATUSES: readonly OrderRecord['status'][] = ['paid', 'shipped', 'completed'];
@@ -400,10 +401,7 @@ export async function listAdminAfterSales(
 export async function getAdminAfterSale(deps: CommerceDependencies, afterSaleNo: string): Promise<AdminAfterSaleReply> {
   const afterSale = await findAfterSale(deps, afterSaleNo);
   const order = await orderOf(deps, afterSale);
-  const [refunds, totals] = await Promise.all([
-    deps.payments.Refund.find({ orderNo: order.orderNo }).sort({ createdAt: 1 }).lean<RefundRecord[]>(),
-    orderRefundTotals(deps, order.orderNo),
-  ]);
+  const [refunds, totals] = await Promise.all([orderRefundRecords(deps, order.orderNo), orderRefundTotals(deps, order.orderNo)]);
   const view = toOrderView(deps.images, order);
   return {
     afterSale: toAfterSaleView(deps.images, afterSale, refunds.find((refund) => refund.outRefundNo === afterSale.outRefundNo) ?? null),

@@ -1,18 +1,9 @@
-import type { AfterSale, AfterSaleRefund, AfterSaleSummary } from '@mall/shared';
+import type { AfterSale, AfterSaleSummary } from '@mall/shared';
 import type { ImageStorage } from '../catalog/image-storage.ts';
 import type { RefundRecord } from '../payments/models.ts';
+import { toRefundView } from '../payments/views.ts';
 import { historyEntryView } from '../orders/history.ts';
 import type { AfterSaleRecord } from './models.ts';
-
-export function toRefundView(refund: RefundRecord): AfterSaleRefund {
-  return {
-    outRefundNo: refund.outRefundNo,
-    status: refund.status,
-    refundFen: refund.refundFen,
-    createdAt: refund.createdAt.toISOString(),
-    succeededAt: refund.succeededAt?.toISOString() ?? null,
-  };
-}
 
 /** The request without its history (lists). `refund` is the current attempt's refund record, if requested. */
 export function toAfterSaleSummary(images: ImageStorage, afterSale: AfterSaleRecord, refund: RefundRecord | null): AfterSaleSummary {

@@ -5,11 +5,13 @@ import {
   orderListQuerySchema,
   orderListReplySchema,
   orderNoParamsSchema,
+  orderDetailReplySchema,
   orderReplySchema,
 } from '@mall/shared';
 import { signedInShopper } from '../customers/auth.ts';
 import { defineRoute, type Route } from '../http/routes.ts';
 import { findOwnOrder } from '../payments/service.ts';
+import { orderRefunds } from '../payments/views.ts';
 import { createOrder, previewCheckout } from './checkout.ts';
 import type { CommerceDependencies } from './dependencies.ts';
 import { cancelByShopper, listShopperOrders } from './service.ts';
@@ -68,10 +70,11 @@ export function orderRoutes(deps: CommerceDependencies): Route[] {
       tag: 'orders',
       access: 'shopper',
       params: orderNoParamsSchema,
-      reply: { status: 200, description: 'The order', schema: orderReplySchema },
+      reply: { status: 200, description: 'The order and the refunds made on it', schema: orderDetailReplySchema },
       errors: ['NOT_FOUND'],
       async handle(ctx, { params }) {
-        return { order: toOrderView(deps.images, await findOwnOrder(deps, signedInShopper(ctx).shopper._id, params.orderNo)) };
+        const order = await findOwnOrder(deps, signedInShopper(ctx).shopper._id, params.orderNo);
+        return { order: toOrderView(deps.images, order), refunds: await orderRefunds(deps, order.orderNo) };
       },
     }),
     defineRoute({

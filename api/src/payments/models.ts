@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { refundStatuses } from '@mall/shared';
 import { modelOf } from '../db/model-of.ts';
 
 /** How the API learnt of a payment: WeChat Pay's notification, or asking WeChat Pay (result page, jobs). */
@@ -35,7 +36,6 @@ const paymentSchema = new Schema<PaymentRecord>(
  * `pending`: recorded, WeChat Pay not yet asked (or the request failed and is retried); `processing`: WeChat Pay
  * accepted it; then `succeeded`, `closed` or `abnormal` as WeChat Pay reports.
  */
-export const refundStatuses = ['pending', 'processing', 'succeeded', 'closed', 'abnormal'] as const;
 export type RefundRecordStatus = (typeof refundStatuses)[number];
 
 /** Why a refund was made: a payment that arrived for an order already cancelled, or an approved after-sales request. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderReplySchema, paymentStatusReplySchema, prepayReplySchema, type Order } from '@mall/shared';
+import { orderDetailReplySchema, orderReplySchema, paymentStatusReplySchema, prepayReplySchema, type Order } from '@mall/shared';
 import type { Database } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
 import { cancelUnpaidOrder } from '../orders/cancel.ts';
@@ -271,6 +271,10 @@ describe(`POST ${WECHATPAY_NOTIFY_PATH}`, () => {
       (entry) => entry.kind === 'REFUND.SUCCESS' && entry.body.length > 0 && entry.state === 'delivered',
     );
     await expect.poll(async () => (await deps.payments.Refund.findOne({ outRefundNo }).lean())?.status).toBe('succeeded');
+    // The shopper's order shows the refund beside the cancellation.
+    const shown = orderDetailReplySchema.parse((await call('GET', `/api/orders/${order.orderNo}`, buyer)).body);
+    expect(shown.order.status).toBe('cancelled');
+    expect(shown.refunds).toEqual([expect.objectContaining({ outRefundNo, refundFen: order.payableFen, status: 'succeeded' })]);
   });
 
   it('refuses bodies over 64 KiB (413) and unsigned ones (401), changing nothing', async () => {

@@ -23,6 +23,7 @@ import {
   storefrontCategoryTreeReplySchema,
   storefrontProductReplySchema,
   orderListReplySchema,
+  orderDetailReplySchema,
   orderReplySchema,
   logisticsTraceReplySchema,
   type LogisticsTraceReply,
@@ -47,6 +48,7 @@ import {
   type StoredImage,
   type OrderListQuery,
   type OrderListReply,
+  type OrderDetailReply,
   type OrderReply,
   type PaymentStatusReply,
   type PrepayReply,
@@ -93,7 +95,7 @@ export interface ApiClient {
   /** `POST /api/orders`: the same `idempotencyKey` always answers with the same order. */
   createOrder(request: CreateOrderRequest): Promise<OrderReply>;
   orders(query: OrderListQuery): Promise<OrderListReply>;
-  order(orderNo: string): Promise<OrderReply>;
+  order(orderNo: string): Promise<OrderDetailReply>;
   cancelOrder(orderNo: string): Promise<OrderReply>;
   /** `POST /api/orders/:orderNo/pay`: the `wx.requestPayment` parameters (and, against the sandbox, its cashier page). */
   payOrder(orderNo: string): Promise<PrepayReply>;
@@ -195,7 +197,7 @@ export function createApiClient(baseUrl: string, credentials: ShopperCredentials
     checkoutPreview: (request) => call('POST', '/api/checkout/preview', checkoutPreviewReplySchema, { body: request, shopper: true }),
     createOrder: (request) => call('POST', '/api/orders', orderReplySchema, { body: request, shopper: true }),
     orders: (query) => call('GET', `/api/orders${queryString(query)}`, orderListReplySchema, { shopper: true }),
-    order: (orderNo) => call('GET', orderPath(orderNo), orderReplySchema, { shopper: true }),
+    order: (orderNo) => call('GET', orderPath(orderNo), orderDetailReplySchema, { shopper: true }),
     cancelOrder: (orderNo) => call('POST', `${orderPath(orderNo)}/cancel`, orderReplySchema, { shopper: true }),
     payOrder: (orderNo) => call('POST', `${orderPath(orderNo)}/pay`, prepayReplySchema, { shopper: true }),
     paymentStatus: (orderNo) => call('GET', `${orderPath(orderNo)}/payment`, paymentStatusReplySchema, { shopper: true }),

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { imageIdSchema, storedImageSchema } from './catalog.ts';
-import { orderActorSchema, orderLineSchema, orderNoParamsSchema, orderShippingSchema, orderStatusSchema } from './orders.ts';
+import {
+  orderActorSchema,
+  orderLineSchema,
+  orderNoParamsSchema,
+  orderRefundSchema,
+  orderShippingSchema,
+  orderStatusSchema,
+} from './orders.ts';
 import { pageReplySchema, pagingQuery } from './paging.ts';
 
 /**
@@ -148,27 +155,6 @@ export type RejectAfterSaleRequest = z.infer<typeof rejectAfterSaleRequestSchema
 /** `:afterSaleNo`: the order number, a dash and the request's sequence on that order (e.g. `20260101000000011-1`). */
 export const afterSaleNoParamsSchema = z.strictObject({ afterSaleNo: z.string().regex(/^\d{17}-\d{1,2}$/, '售后单号格式不正确') });
 
-export const refundStatuses = ['pending', 'processing', 'succeeded', 'closed', 'abnormal'] as const;
-export const refundStatusSchema = z.enum(refundStatuses);
-export type RefundStatusValue = z.infer<typeof refundStatusSchema>;
-export const refundStatusLabels: Record<RefundStatusValue, string> = {
-  pending: '待提交微信支付',
-  processing: '微信支付处理中',
-  succeeded: '退款成功',
-  closed: '退款关闭',
-  abnormal: '退款异常',
-};
-
-/** One WeChat Pay refund: its deterministic number and where it stands. */
-export const afterSaleRefundSchema = z.object({
-  outRefundNo: z.string(),
-  status: refundStatusSchema,
-  refundFen: z.number().int(),
-  createdAt: z.iso.datetime(),
-  succeededAt: z.iso.datetime().nullable(),
-});
-export type AfterSaleRefund = z.infer<typeof afterSaleRefundSchema>;
-
 export const afterSaleLineSchema = z.object({
   skuId: z.string(),
   title: z.string(),
@@ -207,7 +193,7 @@ export const afterSaleSchema = z.object({
   returnShipment: z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: z.iso.datetime() }).nullable(),
   rejectReason: z.string().nullable(),
   /** The current WeChat Pay refund (the latest attempt); null before one is requested. */
-  refund: afterSaleRefundSchema.nullable(),
+  refund: orderRefundSchema.nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   /** Oldest first. */
@@ -281,6 +267,6 @@ export const adminAfterSaleReplySchema = z.object({
     recipientName: z.string(),
     phone: z.string(),
   }),
-  refunds: z.array(afterSaleRefundSchema),
+  refunds: z.array(orderRefundSchema),
 });
 export type AdminAfterSaleReply = z.infer<typeof adminAfterSaleReplySchema>;

@@ -265,6 +265,31 @@ export type Order = z.infer<typeof orderSchema>;
 export const orderReplySchema = z.object({ order: orderSchema });
 export type OrderReply = z.infer<typeof orderReplySchema>;
 
+export const refundStatuses = ['pending', 'processing', 'succeeded', 'closed', 'abnormal'] as const;
+export const refundStatusSchema = z.enum(refundStatuses);
+export type RefundStatusValue = z.infer<typeof refundStatusSchema>;
+export const refundStatusLabels: Record<RefundStatusValue, string> = {
+  pending: '待提交微信支付',
+  processing: '微信支付处理中',
+  succeeded: '退款成功',
+  closed: '退款关闭',
+  abnormal: '退款异常',
+};
+
+/** One WeChat Pay refund of an order (after-sales, or a payment that arrived after the order was cancelled): its deterministic number and where it stands. */
+export const orderRefundSchema = z.object({
+  outRefundNo: z.string(),
+  status: refundStatusSchema,
+  refundFen: z.number().int(),
+  createdAt: z.iso.datetime(),
+  succeededAt: z.iso.datetime().nullable(),
+});
+export type OrderRefund = z.infer<typeof orderRefundSchema>;
+
+/** One order as its shopper sees it, with every refund made on it. */
+export const orderDetailReplySchema = z.object({ order: orderSchema, refunds: z.array(orderRefundSchema) });
+export type OrderDetailReply = z.infer<typeof orderDetailReplySchema>;
+
 /** `:orderNo` in order paths: the 17-digit order number. */
 export const orderNoParamsSchema = z.strictObject({ orderNo: z.string().regex(/^\d{17}$/, '订单号格式不正确') });
 

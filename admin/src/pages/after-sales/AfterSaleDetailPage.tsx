@@ -10,7 +10,7 @@ import {
   refundStatusLabels,
   roleMay,
   type AdminAfterSaleReply,
-  type AfterSaleRefund,
+  type OrderRefund,
   type OrderLine,
 } from '@mall/shared';
 import { asApiError, type ApiClient } from '../../api/client.ts';
@@ -28,7 +28,7 @@ const refundColumns = [
   {
     title: '状态',
     dataIndex: 'status',
-    render: (status: AfterSaleRefund['status']) => <Tag color={refundStatusColors[status]}>{refundStatusLabels[status]}</Tag>,
+    render: (status: OrderRefund['status']) => <Tag color={refundStatusColors[status]}>{refundStatusLabels[status]}</Tag>,
   },
   { title: '发起时间', dataIndex: 'createdAt', render: (at: string) => formatShanghaiDateTime(at) },
   { title: '到账时间', dataIndex: 'succeededAt', render: (at: string | null) => (at === null ? '—' : formatShanghaiDateTime(at)) },
@@ -194,7 +194,7 @@ export function AfterSaleDetailPage() {
       </Card>
 
       <Card title="退款记录" size="small">
-        <Table<AfterSaleRefund>
+        <Table<OrderRefund>
           rowKey="outRefundNo"
           size="small"
           pagination={false}

@@ -196,14 +196,18 @@ function AfterSaleDetail({ afterSale, onChanged }: { afterSale: AfterSale; onCha
         ))}
       </View>
       <View className="after-sale-detail__bar">
-        <Button size="mini" onClick={() => void Taro.navigateTo({ url: orderDetailUrl(afterSale.orderNo) })}>
+        <Button
+          className="after-sale-detail__action"
+          size="mini"
+          onClick={() => void Taro.navigateTo({ url: orderDetailUrl(afterSale.orderNo) })}
+        >
           查看订单
         </Button>
-        <Button size="mini" onClick={() => void Taro.navigateTo({ url: afterSaleListUrl() })}>
+        <Button className="after-sale-detail__action" size="mini" onClick={() => void Taro.navigateTo({ url: afterSaleListUrl() })}>
           全部售后
         </Button>
         {(afterSale.status === 'requested' || afterSale.status === 'awaiting_return') && (
-          <Button size="mini" loading={flag(cancelling)} onClick={() => void cancel()}>
+          <Button className="after-sale-detail__action" size="mini" loading={flag(cancelling)} onClick={() => void cancel()}>
             撤销申请
           </Button>
         )}

@@ -19,7 +19,7 @@ describe('the order detail', () => {
     answerRequests({
       [detailPath]: {
         statusCode: 200,
-        data: { order: order(1, { payDeadline: '2026-11-23T10:30:00.000Z', remark: '请尽快发货' }) },
+        data: { order: order(1, { payDeadline: '2026-11-23T10:30:00.000Z', remark: '请尽快发货' }), refunds: [] },
       },
     });
     render(<OrderDetailPage />);
@@ -65,7 +65,7 @@ describe('the order detail', () => {
             },
           ],
         };
-        return { statusCode: 200, data: { order: order(1, { payDeadline: '2026-11-23T10:30:00.000Z', ...expired }) } };
+        return { statusCode: 200, data: { order: order(1, { payDeadline: '2026-11-23T10:30:00.000Z', ...expired }), refunds: [] } };
       },
     });
     render(<OrderDetailPage />);
@@ -87,7 +87,7 @@ describe('the order detail', () => {
     signIn();
     router.params = { orderNo: orderNo(1) };
     answerRequests({
-      [detailPath]: { statusCode: 200, data: { order: order(1) } },
+      [detailPath]: { statusCode: 200, data: { order: order(1), refunds: [] } },
       [`POST /api/orders/${orderNo(1)}/pay`]: prepay(orderNo(1)),
       [`POST /api/orders/${orderNo(1)}/cancel`]: {
         statusCode: 200,
@@ -124,12 +124,31 @@ describe('the order detail', () => {
       status: 'paid',
       payment: { method: 'wechatpay', transactionId: '4200000000000000001', amountFen: 3000, paidAt: '2026-11-23T10:05:00.000Z' },
     });
-    answerRequests({ [detailPath]: { statusCode: 200, data: { order: paid } } });
+    answerRequests({ [detailPath]: { statusCode: 200, data: { order: paid, refunds: [] } } });
     render(<OrderDetailPage />);
     expect(await screen.findByText('已付款，商家正在备货')).toBeTruthy();
     expect(screen.getByText('实付')).toBeTruthy();
     expect(screen.getByText('2026-11-23 18:05（微信支付）')).toBeTruthy();
     expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('shows the refund of a payment that arrived after the order was cancelled', async () => {
+    signIn();
+    router.params = { orderNo: orderNo(1) };
+    const cancelled = order(1, { status: 'cancelled' });
+    const refund = {
+      outRefundNo: `R${orderNo(1)}-auto`,
+      status: 'succeeded' as const,
+      refundFen: 3000,
+      createdAt: '2026-11-23T10:31:00.000Z',
+      succeededAt: '2026-11-23T10:32:00.000Z',
+    };
+    answerRequests({ [detailPath]: { statusCode: 200, data: { order: cancelled, refunds: [refund] } } });
+    render(<OrderDetailPage />);
+    expect(await screen.findByText('退款记录')).toBeTruthy();
+    expect(screen.getByText('订单取消后收到的付款已原路退回')).toBeTruthy();
+    expect(screen.getByText('¥30.00 · 退款成功')).toBeTruthy();
+    expect(screen.getByText('2026-11-23 18:32')).toBeTruthy();
   });
 
   it('shows a shipped order with its carrier, tracking number and trace, and confirms receipt after asking', async () => {
@@ -155,7 +174,7 @@ describe('the order detail', () => {
       ],
     };
     answerRequests({
-      [detailPath]: { statusCode: 200, data: { order: shipped } },
+      [detailPath]: { statusCode: 200, data: { order: shipped, refunds: [] } },
       [`GET /api/orders/${orderNo(1)}/logistics`]: {
         statusCode: 200,
         data: {
@@ -206,7 +225,7 @@ describe('the order detail', () => {
     });
     let asked = 0;
     answerRequests({
-      [detailPath]: { statusCode: 200, data: { order: shipped } },
+      [detailPath]: { statusCode: 200, data: { order: shipped, refunds: [] } },
       [`GET /api/orders/${orderNo(1)}/logistics`]: () => {
         asked += 1;
         return asked === 1

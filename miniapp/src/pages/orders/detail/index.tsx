@@ -1,7 +1,7 @@
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { orderStatusLabels, type Order, type OrderStatusValue } from '@mall/shared';
+import { formatFen, orderStatusLabels, refundStatusLabels, type Order, type OrderRefund, type OrderStatusValue } from '@mall/shared';
 import { AfterSaleEntry } from '../../../after-sales/entry';
 import { apiClient } from '../../../api/client';
 import { useRemoteData } from '../../../api/use-remote-data';
@@ -64,12 +64,32 @@ function StatusBanner({ order, onDeadlinePassed }: { order: Order; onDeadlinePas
   );
 }
 
+/** 退款记录: every refund of the order; for a cancelled order, a payment that arrived after the cancellation went back. */
+function RefundsSection({ order, refunds }: { order: Order; refunds: readonly OrderRefund[] }) {
+  return (
+    <View className="order-section order-info">
+      <Text className="order-section__title">退款记录</Text>
+      {order.status === 'cancelled' && <Text className="order-refunds__note">订单取消后收到的付款已原路退回</Text>}
+      {refunds.map((refund) => (
+        <View className="order-info__row" key={refund.outRefundNo}>
+          <Text>
+            {formatFen(refund.refundFen)} · {refundStatusLabels[refund.status]}
+          </Text>
+          <Text>{formatShanghaiTime(refund.succeededAt ?? refund.createdAt)}</Text>
+        </View>
+      ))}
+    </View>
+  );
+}
+
 function OrderDetail({
   order,
+  refunds,
   onChanged,
   onDeadlinePassed,
 }: {
   order: Order;
+  refunds: readonly OrderRefund[];
   onChanged: (order: Order) => void;
   onDeadlinePassed: () => void;
 }) {
@@ -120,6 +140,7 @@ function OrderDetail({
         <PriceBreakdown pricing={order.pricing} payableLabel={order.payment === null ? '应付' : '实付'} />
       </View>
       {order.payment !== null && <AfterSaleEntry orderNo={order.orderNo} />}
+      {refunds.length > 0 && <RefundsSection order={order} refunds={refunds} />}
       <View className="order-section order-info">
         <View className="order-info__row">
           <Text>订单号</Text>
@@ -187,7 +208,7 @@ function OrderDetail({
 function OrderDetailLoader({ orderNo }: { orderNo: string }) {
   const load = useCallback(async () => {
     await ensureSignedIn();
-    return (await apiClient.order(orderNo)).order;
+    return apiClient.order(orderNo);
   }, [orderNo]);
   const order = useRemoteData(load);
   // Back from paying: the order as it is now.
@@ -206,7 +227,14 @@ function OrderDetailLoader({ orderNo }: { orderNo: string }) {
         return <StatusView state="empty" title="找不到这个订单" description="订单不存在，或不属于当前登录的账号。" />;
       return <FailureView error={order.error} onRetry={order.reload} />;
     case 'loaded':
-      return <OrderDetail order={order.data} onChanged={order.replace} onDeadlinePassed={order.reload} />;
+      return (
+        <OrderDetail
+          order={order.data.order}
+          refunds={order.data.refunds}
+          onChanged={(changed) => order.replace({ ...order.data, order: changed })}
+          onDeadlinePassed={order.reload}
+        />
+      );
   }
 }
 
