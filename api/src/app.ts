@@ -19,7 +19,7 @@ import { fulfilmentRoutes } from './fulfilment/routes.ts';
 import { corsForOrigins } from './http/cors.ts';
 import { errorHandler, unmatchedRoutes } from './http/errors.ts';
 import { requestContext, requestLog } from './http/request-context.ts';
-import { createRouter, type Route } from './http/routes.ts';
+import { cachedReplies, createRouter, type Route } from './http/routes.ts';
 import { commerceDependencies } from './orders/dependencies.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
@@ -76,6 +76,8 @@ export function createApp({ config, db, logger, builtApps = [] }: AppDependencie
   app.use(requestContext(logger));
   app.use(requestLog());
   app.use(corsForOrigins([config.adminOrigin, config.h5Origin]));
+  // Storefront reads answered from memory skip everything below (see http/reply-cache.ts).
+  app.use(cachedReplies(routes));
   app.use(errorHandler());
   app.use(unmatchedRoutes());
   app.use(jsonBody(rawBodyPaths));

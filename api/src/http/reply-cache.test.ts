@@ -9,7 +9,7 @@ function clock(start = 1_000) {
 describe('ReplyCache', () => {
   it('serves a stored reply until its time-to-live has passed, then loads again', async () => {
     const time = clock();
-    const cache = new ReplyCache({ ttlMs: 2000, now: time.now });
+    const cache = new ReplyCache<string>({ ttlMs: 2000, now: time.now });
     let loads = 0;
     const load = async () => JSON.stringify({ load: ++loads });
     expect(await cache.getOrLoad('a', load)).toBe('{"load":1}');
@@ -21,7 +21,7 @@ describe('ReplyCache', () => {
   });
 
   it('lets concurrent callers of one key share a single load', async () => {
-    const cache = new ReplyCache({ ttlMs: 2000 });
+    const cache = new ReplyCache<string>({ ttlMs: 2000 });
     let loads = 0;
     let finish!: (json: string) => void;
     const load = () => {
@@ -35,13 +35,13 @@ describe('ReplyCache', () => {
   });
 
   it('does not keep a failed load, so the next caller tries again', async () => {
-    const cache = new ReplyCache({ ttlMs: 2000 });
+    const cache = new ReplyCache<string>({ ttlMs: 2000 });
     await expect(cache.getOrLoad('a', () => Promise.reject(new Error('database down')))).rejects.toThrow('database down');
     expect(await cache.getOrLoad('a', async () => '"ok"')).toBe('"ok"');
   });
 
   it('forgets everything on clear, including a load that was running when it was called', async () => {
-    const cache = new ReplyCache({ ttlMs: 60_000 });
+    const cache = new ReplyCache<string>({ ttlMs: 60_000 });
     await cache.getOrLoad('a', async () => '"before"');
     let finish!: (json: string) => void;
     const running = cache.getOrLoad('b', () => new Promise<string>((resolve) => (finish = resolve)));
@@ -53,7 +53,7 @@ describe('ReplyCache', () => {
   });
 
   it('drops the oldest key when full', async () => {
-    const cache = new ReplyCache({ ttlMs: 60_000, maxEntries: 2 });
+    const cache = new ReplyCache<string>({ ttlMs: 60_000, maxEntries: 2 });
     for (const key of ['a', 'b', 'c']) await cache.getOrLoad(key, async () => `"${key}1"`);
     expect(await cache.getOrLoad('b', async () => '"b2"')).toBe('"b1"');
     expect(await cache.getOrLoad('c', async () => '"c2"')).toBe('"c1"');

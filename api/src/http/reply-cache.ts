@@ -1,7 +1,7 @@
 /**
  * Serialised replies of public GET routes kept for a few seconds, for the storefront reads every visitor
- * makes (product list, product detail, category tree). A hit skips the handler, the database, the reply
- * schema check and JSON serialisation; concurrent misses for one key share a single load. `clear()` is called
+ * makes (product list, product detail, category tree). A hit is answered before the body parser and the router
+ * (see `cachedReplies` in routes.ts): no handler, database, schema check or serialisation; concurrent misses for one key share a single load. `clear()` is called
  * by this instance's writes to the data behind the replies, so a merchant sees their own change at once;
  * other API instances (and changes the cache is not told about, such as stock taken by orders) show it
  * within the time-to-live. Checkout re-reads price and stock, so a stale page never sells wrongly.
@@ -13,14 +13,15 @@ export interface ReplyCacheOptions {
   now?: () => number;
 }
 
-interface Entry {
-  json: string;
+interface Entry<Value> {
+  value: Value;
   expiresAt: number;
 }
 
-export class ReplyCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly loading = new Map<string, Promise<string>>();
+/** Holds the encoded JSON body by default: a hit is written out as it is. */
+export class ReplyCache<Value = Buffer> {
+  private readonly entries = new Map<string, Entry<Value>>();
+  private readonly loading = new Map<string, Promise<Value>>();
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -33,24 +34,24 @@ export class ReplyCache {
     this.now = now;
   }
 
-  /** The cached JSON for `key` while it is fresh. */
-  peek(key: string): string | undefined {
+  /** The cached reply for `key` while it is fresh. */
+  peek(key: string): Value | undefined {
     const entry = this.entries.get(key);
-    return entry !== undefined && entry.expiresAt > this.now() ? entry.json : undefined;
+    return entry !== undefined && entry.expiresAt > this.now() ? entry.value : undefined;
   }
 
-  /** The cached JSON for `key`, or the one `load` produces (shared by callers asking while it runs). */
-  async getOrLoad(key: string, load: () => Promise<string>): Promise<string> {
+  /** The cached reply for `key`, or the one `load` produces (shared by callers asking while it runs). */
+  async getOrLoad(key: string, load: () => Promise<Value>): Promise<Value> {
     const fresh = this.peek(key);
     if (fresh !== undefined) return fresh;
     const running = this.loading.get(key);
     if (running !== undefined) return running;
     const generation = this.generation;
     const loaded = load().then(
-      (json) => {
+      (value) => {
         if (this.loading.get(key) === loaded) this.loading.delete(key);
-        if (generation === this.generation) this.store(key, json);
-        return json;
+        if (generation === this.generation) this.store(key, value);
+        return value;
       },
       (error: unknown) => {
         if (this.loading.get(key) === loaded) this.loading.delete(key);
@@ -67,12 +68,12 @@ export class ReplyCache {
     this.loading.clear();
   }
 
-  private store(key: string, json: string): void {
+  private store(key: string, value: Value): void {
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done !== true) this.entries.delete(oldest.value);
     }
-    this.entries.set(key, { json, expiresAt: this.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
   }
 }

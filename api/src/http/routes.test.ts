@@ -109,6 +109,7 @@ describe('routes from the registry', () => {
       },
     });
     app.use(requestContext(createLogger('silent')));
+    app.use(errorHandler());
     app.use(createRouter([counter], () => []).routes());
     const http = request(app.callback());
     expect((await http.get('/count')).body).toEqual({ calls: 1 });

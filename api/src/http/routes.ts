@@ -1,5 +1,5 @@
 import { Router } from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { z } from 'zod';
 import type { ErrorCode } from '@mall/shared';
 import type { Access } from '@mall/shared';
@@ -80,12 +80,13 @@ export function createRouter(routes: readonly Route[], authorize: (access: Acces
     const key = `${route.method.toUpperCase()} ${route.path}`;
     if (registered.has(key)) throw new Error(`route registered twice: ${key}`);
     registered.add(key);
-    if (route.cache && (route.method !== 'get' || route.access !== 'public' || route.reply.contentType !== undefined)) {
-      throw new Error(`only public JSON GET routes may cache their replies: ${key}`);
+    if (
+      route.cache &&
+      (route.method !== 'get' || route.access !== 'public' || route.reply.contentType !== undefined || route.reply.status !== 200)
+    ) {
+      throw new Error(`only public JSON GET routes answering 200 may cache their replies: ${key}`);
     }
     const stack: RouteMiddleware[] = [...authorize(route.access)];
-    // A request whose exact URL was answered moments ago passed the same validation then: serve it as is.
-    if (route.cache) stack.unshift(cachedReply(route.cache, route.reply.status));
     if (route.params) stack.push(validateParams(route.params));
     if (route.query) stack.push(validateQuery(route.query));
     if (route.body) stack.push(validateBody(route.body));
@@ -100,8 +101,10 @@ async function respond(ctx: RouteContext, route: Route): Promise<void> {
   const input = ctx.state.input as Parameters<Route['handle']>[1];
   const { status, schema, contentType } = route.reply;
   if (route.cache && schema !== undefined) {
-    const json = await route.cache.getOrLoad(ctx.url, async () => JSON.stringify(schema.parse(await route.handle(ctx, input))));
-    sendJson(ctx, status, json);
+    sendJson(
+      ctx,
+      await route.cache.getOrLoad(ctx.url, async () => Buffer.from(JSON.stringify(schema.parse(await route.handle(ctx, input))))),
+    );
     return;
   }
   const result = await route.handle(ctx, input);
@@ -113,16 +116,25 @@ async function respond(ctx: RouteContext, route: Route): Promise<void> {
   if (contentType === 'text/plain') ctx.type = 'text';
 }
 
-function cachedReply(cache: ReplyCache, status: number): RouteMiddleware {
+/**
+ * Answers a GET whose exact URL one of the routes' caches answered moments ago, ahead of the body parser and the
+ * router: that request passed the same validation then, and cached routes are public (see `cache`).
+ */
+export function cachedReplies(routes: readonly Route[]): Middleware<AppState> {
+  const caches = [...new Set(routes.flatMap((route) => (route.cache === undefined ? [] : [route.cache])))];
   return async (ctx, next) => {
-    const json = cache.peek(ctx.url);
-    if (json === undefined) return next();
-    sendJson(ctx, status, json);
+    if (ctx.method === 'GET') {
+      for (const cache of caches) {
+        const body = cache.peek(ctx.url);
+        if (body !== undefined) return sendJson(ctx, body);
+      }
+    }
+    await next();
   };
 }
 
-function sendJson(ctx: RouteContext, status: number, json: string): void {
-  ctx.status = status;
-  ctx.body = json;
+function sendJson(ctx: Context, body: Buffer): void {
+  ctx.status = 200;
+  ctx.body = body;
   ctx.type = 'json';
 }
