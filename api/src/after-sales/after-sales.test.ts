@@ -273,6 +273,27 @@ describe('partial refunds', () => {
       [`R${order.orderNo}-2`, payable - 3000, 'succeeded'],
     ]);
   });
+  it('a request naming lines after a whole-order request that restocked everything restocks no more than was sold', async () => {
+    const product = await addTestProduct(deps, { skus: [{ price: 5000, stock: 10 }] });
+    const skuId = product.skus[0]!.id;
+    const order = await paidOrder(buyer, skuId, 2);
+    const whole = await requestAfterSale(buyer, { orderNo: order.orderNo, kind: 'refund_only', reason: '其他', refundFen: 4000 });
+    expect((await approve(whole.afterSaleNo, 4000, true)).status).toBe(200);
+    await until(buyer, whole.afterSaleNo, 'refunded');
+    expect(await stockOf(deps, skuId)).toEqual({ available: 10, reserved: 0 });
+
+    const named = await requestAfterSale(buyer, {
+      orderNo: order.orderNo,
+      kind: 'refund_only',
+      reason: '其他',
+      refundFen: 6000,
+      lines: [{ skuId, quantity: 2 }],
+    });
+    expect((await approve(named.afterSaleNo, 6000, true)).status).toBe(200);
+    await until(buyer, named.afterSaleNo, 'refunded');
+    expect(await stockOf(deps, skuId)).toEqual({ available: 10, reserved: 0 });
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('refunded');
+  });
 });
 
 describe('return and refund', () => {
@@ -502,6 +523,64 @@ describe('failed refunds, reconciliation and repair', () => {
     expect(refunded.refund).toMatchObject({ outRefundNo: second, status: 'succeeded' });
     expect(await deps.payments.Refund.countDocuments({ orderNo: order.orderNo })).toBe(2);
     expect((await storedOrder(deps, order.orderNo)).status).toBe('paid');
+  });
+
+  it('an abnormal refund stays committed and cannot be retried under a new number; redirected in WeChat Pay, it settles the request', async () => {
+    const order = await paidOrder(buyer, tee.skus[0]!.id);
+    const afterSale = await requestAfterSale(buyer, { orderNo: order.orderNo, kind: 'refund_only', reason: '其他', refundFen: 1500 });
+    await approveAfterSale(heldDeps, operatorId, afterSale.afterSaleNo, { refundFen: 1500, restock: false }, log);
+    const first = refundNumber(afterSale.afterSaleNo, 1);
+    const refund = await deps.payments.Refund.findOne({ outRefundNo: first }).lean();
+    const notification = (refundStatus: 'ABNORMAL' | 'SUCCESS'): WechatPayNotification => ({
+      id: randomUUID(),
+      createTime: new Date(),
+      eventType: `REFUND.${refundStatus}`,
+      summary: refundStatus === 'SUCCESS' ? '退款成功' : '退款异常',
+      resource: {
+        mchId: deps.config.wechatPay.mchId ?? '',
+        outTradeNo: order.orderNo,
+        transactionId: refund!.transactionId,
+        outRefundNo: first,
+        refundId: refund!.refundId ?? 'refund-id',
+        refundStatus,
+        successTime: refundStatus === 'SUCCESS' ? new Date() : undefined,
+        userReceivedAccount: undefined,
+        amount: { totalFen: order.pricing.payableFen, refundFen: 1500, payerTotalFen: undefined, payerRefundFen: undefined },
+      },
+    });
+    await applyNotification(deps, notification('ABNORMAL'), log);
+    expect(await shopperView(buyer, afterSale.afterSaleNo)).toMatchObject({ status: 'refund_failed', refund: { status: 'abnormal' } });
+    // The money left the merchant and waits in WeChat Pay: it is not refundable again.
+    expect((await adminView(afterSale.afterSaleNo)).order.refundableFen).toBe(order.pricing.payableFen - 1500);
+    const retry = await api().post(`/api/admin/after-sales/${afterSale.afterSaleNo}/retry-refund`).set(operatorAuth);
+    expect(retry.status).toBe(409);
+    expect(retry.body).toMatchObject({ error: { code: 'AFTER_SALE_STATUS_CONFLICT', details: { refundStatus: 'abnormal' } } });
+    expect(await deps.payments.Refund.countDocuments({ orderNo: order.orderNo })).toBe(1);
+
+    await Promise.all([applyNotification(deps, notification('SUCCESS'), log), applyNotification(deps, notification('SUCCESS'), log)]);
+    const refunded = await shopperView(buyer, afterSale.afterSaleNo);
+    expect(refunded).toMatchObject({ status: 'refunded', refund: { outRefundNo: first, status: 'succeeded' } });
+    expect(refunded.history.filter((entry) => entry.event === 'refund_succeeded')).toHaveLength(1);
+    expect((await storedOrder(deps, order.orderNo)).status).toBe('paid');
+  });
+
+  it('approving a request whose order never followed it (the API stopped between the two steps) moves the order first', async () => {
+    const order = await paidOrder(buyer, tee.skus[0]!.id);
+    const afterSale = await requestAfterSale(buyer, {
+      orderNo: order.orderNo,
+      kind: 'refund_only',
+      reason: '其他',
+      refundFen: order.pricing.payableFen,
+    });
+    await deps.orders.Order.updateOne({ orderNo: order.orderNo }, { $set: { status: 'paid' } });
+    expect((await approve(afterSale.afterSaleNo, order.pricing.payableFen)).status).toBe(200);
+    await until(buyer, afterSale.afterSaleNo, 'refunded');
+    const refunded = await storedOrder(deps, order.orderNo);
+    expect(refunded.status).toBe('refunded');
+    expect(refunded.history.filter((entry) => entry.event === 'request_refund').at(-1)?.actor).toEqual({
+      type: 'staff',
+      id: operatorId.toHexString(),
+    });
   });
 
   it('payments.reconcile settles a refund whose notification never came; after-sales.repair finishes an interrupted close', async () => {

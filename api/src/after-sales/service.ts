@@ -422,22 +422,27 @@ export async function getAdminAfterSale(deps: CommerceDependencies, afterSaleNo:
 }
 
 /**
- * The goods the approval returns to stock: the request's lines, or, when it names none, every line of the order
- * not already returned by an earlier refunded request.
+ * The goods the approval returns to stock: the request's lines, or, when it names none, every line of the order;
+ * either way no more of a SKU than the order bought less what earlier requests already put back (a request naming
+ * lines may follow one for the whole order).
  */
 function restockLinesOf(
   order: OrderRecord,
   afterSale: AfterSaleRecord,
   earlier: readonly AfterSaleRecord[],
 ): AfterSaleRecord['restockLines'] {
-  if (afterSale.lines.length > 0) return afterSale.lines.map((line) => ({ skuId: line.skuId, quantity: line.quantity }));
-  const returned = returnedQuantities(earlier, (other) => (other.restockedAt === undefined ? [] : other.restockLines));
+  const restocked = returnedQuantities(earlier, (other) => (other.restockedAt === undefined ? [] : other.restockLines));
+  const left = new Map<string, number>();
+  for (const line of order.lines) left.set(line.skuId.toHexString(), (left.get(line.skuId.toHexString()) ?? 0) + line.quantity);
+  for (const [key, quantity] of restocked) left.set(key, (left.get(key) ?? 0) - quantity);
+  const wanted = afterSale.lines.length > 0 ? afterSale.lines : order.lines;
   const lines: AfterSaleRecord['restockLines'] = [];
-  for (const line of order.lines) {
+  for (const line of wanted) {
     const key = line.skuId.toHexString();
-    const taken = Math.min(returned.get(key) ?? 0, line.quantity);
-    returned.set(key, (returned.get(key) ?? 0) - taken);
-    if (line.quantity > taken) lines.push({ skuId: line.skuId, quantity: line.quantity - taken });
+    const quantity = Math.min(line.quantity, left.get(key) ?? 0);
+    if (quantity <= 0) continue;
+    left.set(key, (left.get(key) ?? 0) - quantity);
+    lines.push({ skuId: line.skuId, quantity });
   }
   return lines;
 }
@@ -495,6 +500,11 @@ export async function approveAfterSale(
   const afterSale = await findAfterSale(deps, afterSaleNo);
   if (afterSale.status !== 'requested') throw statusConflict(afterSale.status);
   const order = await orderOf(deps, afterSale);
+  // The order follows its request into refunding when the request is made; if that step was lost (the process
+  // stopped in between) it is taken now, so an order refunded in full can never still be shipped or completed.
+  if (order.status !== 'refunding' && !(await holdOrder(deps, order._id, { type: 'staff', id: staffId.toHexString() }, afterSaleNo))) {
+    throw new AppError('AFTER_SALE_NOT_ALLOWED', { details: { status: order.status } });
+  }
   await checkRefundable(deps, order, input.refundFen, afterSale.requestedFen);
   const earlier = await deps.afterSales.find({ orderId: order._id, _id: { $ne: afterSale._id } }).lean<AfterSaleRecord[]>();
   const decision = {
@@ -558,6 +568,13 @@ export async function retryRefund(
     throw new AppError('AFTER_SALE_LIMIT_REACHED', {
       message: '退款已重试多次，请联系微信支付处理',
       details: { limit: MAX_REFUND_ATTEMPTS },
+    });
+  }
+  // An abnormal refund's money waits in WeChat Pay to be redirected under the same number; a new number would pay twice.
+  if ((await currentRefund(deps, afterSale))?.status === 'abnormal') {
+    throw new AppError('AFTER_SALE_STATUS_CONFLICT', {
+      message: '微信支付退款异常，款项待处理：请在微信支付商户平台处理这笔退款，不能重新发起',
+      details: { status: afterSale.status, refundStatus: 'abnormal' },
     });
   }
   const approvedFen = afterSale.approvedFen ?? afterSale.requestedFen;

@@ -14,8 +14,12 @@ import { transitionAfterSale } from './state-machine.ts';
  * concurrently this runs (ten copies of one notification, the repair job), each happens once.
  */
 
-/** Refunds that count against what an order can still refund: made, or under way. Closed and abnormal ones paid nothing. */
-const COMMITTED_REFUND_STATUSES: readonly RefundRecordStatus[] = ['pending', 'processing', 'succeeded'];
+/**
+ * Refunds that count against what an order can still refund: made, or under way. An abnormal one (the shopper's card
+ * refused it) has left the merchant's account and waits in WeChat Pay to be redirected under its own number; only a
+ * closed one paid nothing.
+ */
+const COMMITTED_REFUND_STATUSES: readonly RefundRecordStatus[] = ['pending', 'processing', 'succeeded', 'abnormal'];
 const FINAL_REFUND_STATUSES: readonly RefundRecordStatus[] = ['succeeded', 'closed', 'abnormal'];
 
 export interface OrderRefundTotals {
@@ -89,8 +93,10 @@ export async function settleAfterSaleRefund(deps: CommerceDependencies, refund: 
   if (refund.kind !== 'after_sale' || refund.afterSaleId === undefined || !FINAL_REFUND_STATUSES.includes(refund.status)) return;
   const afterSale = await deps.afterSales.findById(refund.afterSaleId).lean<AfterSaleRecord>();
   if (afterSale === null) return;
-  // A refund of an earlier attempt (already failed and retried) no longer speaks for the request.
-  if (afterSale.status === 'refunding' && afterSale.outRefundNo === refund.outRefundNo) {
+  // A refund of an earlier attempt (already failed and retried) no longer speaks for the request. An abnormal refund
+  // the merchant had WeChat Pay redirect succeeds later, while its request waits in refund_failed.
+  const settles = afterSale.status === 'refunding' || (afterSale.status === 'refund_failed' && refund.status === 'succeeded');
+  if (settles && afterSale.outRefundNo === refund.outRefundNo) {
     const actor: OrderActor = { type: 'wechatpay', ...(refund.refundId !== undefined && { id: refund.refundId }) };
     const at = deps.now();
     const moved =

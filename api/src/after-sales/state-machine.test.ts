@@ -9,6 +9,7 @@ describe('the after-sales state machine', () => {
     ['ship_return', 'awaiting_return', 'return_shipped'],
     ['confirm_return', 'return_shipped', 'refunding'],
     ['refund_succeeded', 'refunding', 'refunded'],
+    ['refund_succeeded', 'refund_failed', 'refunded'],
     ['refund_failed', 'refunding', 'refund_failed'],
     ['retry_refund', 'refund_failed', 'refunding'],
     ['reject', 'requested', 'rejected'],

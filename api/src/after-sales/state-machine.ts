@@ -13,7 +13,8 @@ const transitions: Record<AfterSaleEvent, { from: readonly AfterSaleStatus[]; to
   approve_return: { from: ['requested'], to: 'awaiting_return' },
   ship_return: { from: ['awaiting_return'], to: 'return_shipped' },
   confirm_return: { from: ['return_shipped'], to: 'refunding' },
-  refund_succeeded: { from: ['refunding'], to: 'refunded' },
+  // Also from refund_failed: an abnormal refund redirected in WeChat Pay succeeds under its own number.
+  refund_succeeded: { from: ['refunding', 'refund_failed'], to: 'refunded' },
   refund_failed: { from: ['refunding'], to: 'refund_failed' },
   retry_refund: { from: ['refund_failed'], to: 'refunding' },
   reject: { from: ['requested', 'awaiting_return', 'return_shipped'], to: 'rejected' },

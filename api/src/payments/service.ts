@@ -324,8 +324,9 @@ export async function requestRefund(deps: CommerceDependencies, outRefundNo: str
 /** A `REFUND.*` notification: the refund's final state. Refunds this API did not ask for are only logged. */
 async function applyRefundNotification(deps: CommerceDependencies, resource: WechatPayRefundResource, log: Logger): Promise<void> {
   const status = refundStatusOf[resource.refundStatus];
+  // An abnormal refund is not final: redirected in WeChat Pay (merchant platform or apply-abnormal-refund), it succeeds.
   const updated = await deps.payments.Refund.updateOne(
-    { outRefundNo: resource.outRefundNo, status: { $in: ['pending', 'processing'] } },
+    { outRefundNo: resource.outRefundNo, status: { $in: ['pending', 'processing', 'abnormal'] } },
     {
       $set: {
         status,

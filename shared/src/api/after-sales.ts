@@ -40,6 +40,8 @@ export const afterSaleReasonSchema = z.enum(afterSaleReasons, { error: '请选�
  *       │     └approve_return→ awaiting_return ─ship_return→ return_shipped ─confirm_return┘   │
  *       ├─reject→ rejected (also from awaiting_return, return_shipped)      refund_failed ←──┘ (closed / abnormal)
  *       └─cancel→ cancelled (by the shopper, also from awaiting_return)      └─retry_refund→ refunding
+ * (an abnormal refund is never retried: redirected in WeChat Pay under its own number, its success moves
+ * refund_failed → refunded)
  */
 export const afterSaleStatuses = [
   'requested',

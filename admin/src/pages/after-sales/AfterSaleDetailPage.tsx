@@ -1,4 +1,4 @@
-import { App, Button, Card, Descriptions, Image, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Image, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import {
@@ -70,6 +70,9 @@ export function AfterSaleDetailPage() {
   };
 
   const status = afterSale.status;
+  // WeChat Pay has taken the money of an abnormal refund already: it is redirected in the merchant platform under
+  // the same number, never requested again.
+  const abnormalRefund = status === 'refund_failed' && afterSale.refund?.status === 'abnormal';
   const actions = mayWrite && (
     <Space>
       {status === 'requested' && (
@@ -91,7 +94,7 @@ export function AfterSaleDetailPage() {
           确认收到退货
         </Button>
       )}
-      {status === 'refund_failed' && (
+      {status === 'refund_failed' && !abnormalRefund && (
         <Button type="primary" loading={busy} onClick={() => void act(() => api.retryAfterSaleRefund(afterSaleNo), '已重新发起退款')}>
           重新退款
         </Button>
@@ -112,6 +115,15 @@ export function AfterSaleDetailPage() {
         }
         extra={actions}
       >
+        {abnormalRefund && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 16 }}
+            title="退款异常：款项已从商户号扣出，但未能退到买家账户"
+            description="请在微信支付商户平台按原退款单号处理异常退款（退回买家其他账户或由商户转账），处理结果会自动同步到这里。"
+          />
+        )}
         <Descriptions column={2} size="small" bordered>
           <Descriptions.Item label="类型">{afterSaleKindLabels[afterSale.kind]}</Descriptions.Item>
           <Descriptions.Item label="原因">{afterSale.reason}</Descriptions.Item>

@@ -141,6 +141,22 @@ describe('a request', () => {
     expect(await screen.findByText('已重新发起退款')).toBeInTheDocument();
   });
 
+  it('explains an abnormal refund instead of offering 重新退款 (WeChat Pay has taken the money already)', async () => {
+    const abnormal = afterSaleOf({
+      status: 'refund_failed',
+      refund: {
+        outRefundNo: `R${AFTER_SALE_NO}`,
+        status: 'abnormal',
+        refundFen: 12900,
+        createdAt: '2026-01-02T05:00:00.000Z',
+        succeededAt: null,
+      },
+    });
+    await renderSignedIn(operator, detailPath, afterSaleHandlers([detailOf(abnormal)]));
+    expect(await screen.findByText('退款异常：款项已从商户号扣出，但未能退到买家账户')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: '重新退款' })).toBeNull();
+  });
+
   it('shows a viewer everything but no decision buttons', async () => {
     await renderSignedIn(viewer, detailPath, afterSaleHandlers());
     expect(await screen.findByText('袖口开线')).toBeInTheDocument();
