@@ -557,6 +557,24 @@ describe('failed refunds, reconciliation and repair', () => {
     expect(retry.body).toMatchObject({ error: { code: 'AFTER_SALE_STATUS_CONFLICT', details: { refundStatus: 'abnormal' } } });
     expect(await deps.payments.Refund.countDocuments({ orderNo: order.orderNo })).toBe(1);
 
+    // Asked about while it waits (its notification may never come): still abnormal, then redirected by the merchant.
+    // WeChat Pay's refund query reporting the refund as `refundStatus` (the sandbox itself only ever succeeds).
+    const reporting = (refundStatus: 'ABNORMAL' | 'SUCCESS'): CommerceDependencies => ({
+      ...deps,
+      wechatPay: {
+        ...deps.wechatPay,
+        queryRefund: async (outRefundNo) => ({
+          ...(await deps.wechatPay.queryRefund(outRefundNo))!,
+          status: refundStatus,
+          successTime: refundStatus === 'SUCCESS' ? new Date() : undefined,
+        }),
+      },
+    });
+    await reconcilePayments(reporting('ABNORMAL'), new Date(Date.now() + 31 * 60_000), log);
+    expect(await shopperView(buyer, afterSale.afterSaleNo)).toMatchObject({ status: 'refund_failed', refund: { status: 'abnormal' } });
+    await reconcilePayments(reporting('SUCCESS'), new Date(Date.now() + 62 * 60_000), log);
+    expect(await shopperView(buyer, afterSale.afterSaleNo)).toMatchObject({ status: 'refunded' });
+    // The notification of the redirected refund comes too, twice: nothing happens again.
     await Promise.all([applyNotification(deps, notification('SUCCESS'), log), applyNotification(deps, notification('SUCCESS'), log)]);
     const refunded = await shopperView(buyer, afterSale.afterSaleNo);
     expect(refunded).toMatchObject({ status: 'refunded', refund: { outRefundNo: first, status: 'succeeded' } });

@@ -16,6 +16,11 @@ const BATCH_SIZE = 200;
 const RECONCILE_AFTER_MS = 2 * 60_000;
 /** A refund WeChat Pay has been processing this long without a notification is asked about. */
 const REFUND_QUERY_AFTER_MS = 2 * 60_000;
+/**
+ * An abnormal refund waits for the merchant to redirect it in WeChat Pay's merchant platform; its notification may
+ * not come, so it is asked about now and then.
+ */
+const ABNORMAL_REFUND_QUERY_AFTER_MS = 30 * 60_000;
 
 /**
  * Cancels one overdue unpaid order, unless it was paid at the last moment. WeChat Pay is asked first (a
@@ -81,7 +86,11 @@ export async function reconcilePayments(deps: CommerceDependencies, now: Date, l
   }
 
   const refunds = await deps.payments.Refund.find({
-    $or: [{ status: 'pending' }, { status: 'processing', updatedAt: { $lte: new Date(now.getTime() - REFUND_QUERY_AFTER_MS) } }],
+    $or: [
+      { status: 'pending' },
+      { status: 'processing', updatedAt: { $lte: new Date(now.getTime() - REFUND_QUERY_AFTER_MS) } },
+      { status: 'abnormal', updatedAt: { $lte: new Date(now.getTime() - ABNORMAL_REFUND_QUERY_AFTER_MS) } },
+    ],
   })
     .limit(BATCH_SIZE)
     .lean<RefundRecord[]>();
@@ -102,10 +111,11 @@ async function followUpRefund(deps: CommerceDependencies, refund: RefundRecord, 
   if (known === null || known.status === 'PROCESSING') return;
   const status = finalRefundStatus[known.status];
   await deps.payments.Refund.updateOne(
-    { outRefundNo: refund.outRefundNo, status: 'processing' },
+    { outRefundNo: refund.outRefundNo, status: refund.status },
     { $set: { status, updatedAt: deps.now(), ...(status === 'succeeded' && { succeededAt: known.successTime ?? deps.now() }) } },
   );
-  await settleRefundNumber(deps, refund.outRefundNo, log);
+  // Still abnormal: asked again after the interval (updatedAt moved on); nothing to settle.
+  if (status !== refund.status) await settleRefundNumber(deps, refund.outRefundNo, log);
 }
 
 /** The scheduler's jobs for orders and payments. */
