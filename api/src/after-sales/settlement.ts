@@ -73,14 +73,19 @@ export async function finishClosedAfterSale(deps: CommerceDependencies, afterSal
     if (moved !== null) log.info({ orderNo: order.orderNo, afterSaleNo: afterSale.afterSaleNo, event }, 'order left refunding');
   }
   if (afterSale.status === 'refunded' && afterSale.restock === true && afterSale.restockLines.length > 0) {
-    const claim = await deps.afterSales.updateOne(
-      { _id: afterSale._id, restockedAt: { $exists: false } },
-      { $set: { restockedAt: deps.now() } },
-    );
-    if (claim.modifiedCount === 1) {
-      await restockReturnedStock(deps.catalog, afterSale.restockLines);
-      log.info({ afterSaleNo: afterSale.afterSaleNo }, 'returned goods restocked');
-    }
+    // The mark and the stock in one transaction: racing settlements restock once, and a crash restocks not at all
+    // (the repair job settles the request again) rather than marking without restocking.
+    const restocked = await deps.afterSales.db.transaction(async (session) => {
+      const claim = await deps.afterSales.updateOne(
+        { _id: afterSale._id, restockedAt: { $exists: false } },
+        { $set: { restockedAt: deps.now() } },
+        { session },
+      );
+      if (claim.modifiedCount !== 1) return false;
+      await restockReturnedStock(deps.catalog, afterSale.restockLines, session);
+      return true;
+    });
+    if (restocked) log.info({ afterSaleNo: afterSale.afterSaleNo }, 'returned goods restocked');
   }
   await deps.afterSales.updateOne({ _id: afterSale._id, open: true }, { $set: { open: false } });
 }

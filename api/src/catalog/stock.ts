@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { Types, type ClientSession } from 'mongoose';
 import { MAX_STOCK, type AdminSku } from '@mall/shared';
 import { AppError } from '../http/errors.ts';
 import type { CatalogModels, SkuRecord } from './models.ts';
@@ -126,16 +126,21 @@ export async function adjustSkuStock(models: CatalogModels, productId: string, s
  * return to available stock and leave the products' sales counts (never below 0). The caller runs this once
  * per request, behind its own guarded claim.
  */
-export async function restockReturnedStock(models: CatalogModels, lines: readonly StockLine[]): Promise<void> {
+export async function restockReturnedStock(models: CatalogModels, lines: readonly StockLine[], session?: ClientSession): Promise<void> {
   for (const line of mergeLines(lines)) {
-    const sku = await models.Sku.findOneAndUpdate({ _id: line.skuId }, { $inc: { available: line.quantity } }).lean<SkuRecord>();
+    const sku = await models.Sku.findOneAndUpdate(
+      { _id: line.skuId },
+      { $inc: { available: line.quantity } },
+      { session },
+    ).lean<SkuRecord>();
     // SKUs are deactivated, never deleted: a missing one is a SKU removed by hand, with no stock left to return to.
     if (sku === null) continue;
     const counted = await models.Product.updateOne(
       { _id: sku.productId, salesCount: { $gte: line.quantity } },
       { $inc: { salesCount: -line.quantity } },
+      { session },
     );
     if (counted.modifiedCount === 0)
-      await models.Product.updateOne({ _id: sku.productId, salesCount: { $lt: line.quantity } }, { $set: { salesCount: 0 } });
+      await models.Product.updateOne({ _id: sku.productId, salesCount: { $lt: line.quantity } }, { $set: { salesCount: 0 } }, { session });
   }
 }
