@@ -16,6 +16,8 @@ import { jsonBody } from './http/body.ts';
 import type { AppState } from './http/context.ts';
 import { fulfilmentModels } from './fulfilment/models.ts';
 import { fulfilmentRoutes } from './fulfilment/routes.ts';
+import { guideModels } from './guides/models.ts';
+import { guideRoutes } from './guides/routes.ts';
 import { corsForOrigins } from './http/cors.ts';
 import { errorHandler, unmatchedRoutes } from './http/errors.ts';
 import { requestContext, requestLog } from './http/request-context.ts';
@@ -54,6 +56,7 @@ export function apiRoutes({ config, db }: Pick<AppDependencies, 'config' | 'db'>
     ...paymentRoutes(commerce),
     ...fulfilmentRoutes({ ...commerce, fulfilment: fulfilmentModels(db.connection), staff: staffModels(db.connection) }),
     ...afterSaleRoutes(commerce),
+    ...guideRoutes(guideModels(db.connection)),
   ];
   return routes;
 }

@@ -16,6 +16,7 @@ import { localImageStorage } from './catalog/image-storage.ts';
 import { seedDemoCatalog } from './demo/seed.ts';
 import { fulfilmentJobs } from './fulfilment/jobs.ts';
 import { ensureFulfilmentIndexes, fulfilmentModels } from './fulfilment/models.ts';
+import { ensureGuideIndexes, guideModels } from './guides/models.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { createLogger } from './logger.ts';
 import { abandonedCheckoutJobs } from './orders/abandoned-checkouts.ts';
@@ -85,6 +86,7 @@ try {
   const commerce = commerceDependencies(config, opened.database);
   await ensureCommerceIndexes(commerce);
   await ensureFulfilmentIndexes(fulfilmentModels(opened.database.connection));
+  await ensureGuideIndexes(guideModels(opened.database.connection));
   scheduler = createScheduler({ connection: opened.database.connection, logger });
   const jobs = [...paymentJobs(commerce), ...abandonedCheckoutJobs(commerce), ...fulfilmentJobs(commerce), ...afterSaleJobs(commerce)];
   for (const job of jobs) await scheduler.register(job);

@@ -62,6 +62,20 @@ export const errorCatalogue = {
   REFUND_AMOUNT_EXCEEDED: { status: 409, message: '退款金额超过可退金额' },
   /** A CSV export whose filters select more than ORDER_EXPORT_MAX_ROWS orders; `details` gives the count and the limit. */
   EXPORT_TOO_LARGE: { status: 422, message: '导出的订单超过 5000 条，请缩小筛选范围后再导出' },
+  /** No invitation has this code. */
+  INVITATION_NOT_FOUND: { status: 404, message: '邀请码不存在，请核对后重新输入' },
+  /** The invitation code is past its expiry (INVITATION_VALID_DAYS after it was issued). */
+  INVITATION_EXPIRED: { status: 410, message: '邀请码已过期，请联系管理员重新生成' },
+  /** The invitation code was redeemed already (each code binds one WeChat user, once). */
+  INVITATION_USED: { status: 409, message: '邀请码已被使用' },
+  /** The guide already has a WeChat user bound, or has left: a new binding needs a new guide. */
+  GUIDE_NOT_BINDABLE: { status: 409, message: '该导购已离职或已绑定微信，不能再绑定' },
+  /** The signed-in WeChat user is already bound to another guide. */
+  ALREADY_A_GUIDE: { status: 409, message: '你的微信已绑定为其他导购' },
+  /** Adding a guide to, or moving one into, a closed store. */
+  STORE_CLOSED: { status: 409, message: '该门店已关闭，不能添加导购' },
+  /** Changing a guide who has left (only their history stays). */
+  GUIDE_LEFT: { status: 409, message: '该导购已离职' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -10,4 +10,5 @@ export * from './api/catalog.ts';
 export * from './api/orders.ts';
 export * from './api/after-sales.ts';
 export * from './api/fulfilment.ts';
+export * from './api/guides.ts';
 export * from './api/client.ts';

@@ -3,6 +3,20 @@ import {
   adminAfterSaleReplySchema,
   afterSaleListReplySchema,
   type AdminAfterSaleListQuery,
+  guideInvitationReplySchema,
+  guideListReplySchema,
+  guideReplySchema,
+  storeListReplySchema,
+  storeReplySchema,
+  type CreateGuideRequest,
+  type CreateStoreRequest,
+  type Guide,
+  type GuideInvitation,
+  type GuideListQuery,
+  type GuideListReply,
+  type Store,
+  type UpdateGuideRequest,
+  type UpdateStoreRequest,
   type AdminAfterSaleReply,
   type AfterSaleListReply,
   type ApproveAfterSaleRequest,
@@ -98,6 +112,15 @@ export interface ApiClient {
   rejectAfterSale(afterSaleNo: string, reason: string): Promise<AdminAfterSaleReply>;
   confirmAfterSaleReturn(afterSaleNo: string): Promise<AdminAfterSaleReply>;
   retryAfterSaleRefund(afterSaleNo: string): Promise<AdminAfterSaleReply>;
+  listStores(): Promise<Store[]>;
+  createStore(request: CreateStoreRequest): Promise<Store>;
+  updateStore(id: string, request: UpdateStoreRequest): Promise<Store>;
+  listGuides(query: GuideListQuery): Promise<GuideListReply>;
+  createGuide(request: CreateGuideRequest): Promise<Guide>;
+  updateGuide(id: string, request: UpdateGuideRequest): Promise<Guide>;
+  /** 离职: the guide's WeChat user is unbound and their unused invitation codes stop working. */
+  markGuideLeft(id: string): Promise<Guide>;
+  issueGuideInvitation(guideId: string): Promise<GuideInvitation>;
 }
 
 /** `?a=1&b=x` of the values that are set. */
@@ -144,6 +167,8 @@ export function createApiClient({ baseUrl, storage, fetch: fetchImpl = globalThi
   const productPath = (id: string) => `/api/admin/products/${encodeURIComponent(id)}`;
   const orderPath = (orderNo: string) => `/api/admin/orders/${encodeURIComponent(orderNo)}`;
   const afterSalePath = (afterSaleNo: string) => `/api/admin/after-sales/${encodeURIComponent(afterSaleNo)}`;
+  const storePath = (id: string) => `/api/admin/stores/${encodeURIComponent(id)}`;
+  const guidePath = (id: string) => `/api/admin/guides/${encodeURIComponent(id)}`;
   const skuStockPath = (productId: string, skuId: string) => `${productPath(productId)}/skus/${encodeURIComponent(skuId)}`;
 
   return {
@@ -210,6 +235,15 @@ export function createApiClient({ baseUrl, storage, fetch: fetchImpl = globalThi
     rejectAfterSale: (afterSaleNo, reason) => call(adminAfterSaleReplySchema, 'POST', `${afterSalePath(afterSaleNo)}/reject`, { reason }),
     confirmAfterSaleReturn: (afterSaleNo) => call(adminAfterSaleReplySchema, 'POST', `${afterSalePath(afterSaleNo)}/confirm-return`),
     retryAfterSaleRefund: (afterSaleNo) => call(adminAfterSaleReplySchema, 'POST', `${afterSalePath(afterSaleNo)}/retry-refund`),
+    listStores: async () => (await call(storeListReplySchema, 'GET', '/api/admin/stores')).items,
+    createStore: async (request) => (await call(storeReplySchema, 'POST', '/api/admin/stores', request)).store,
+    updateStore: async (id, request) => (await call(storeReplySchema, 'PATCH', storePath(id), request)).store,
+    listGuides: (query) => call(guideListReplySchema, 'GET', `/api/admin/guides?${searchOf(query)}`),
+    createGuide: async (request) => (await call(guideReplySchema, 'POST', '/api/admin/guides', request)).guide,
+    updateGuide: async (id, request) => (await call(guideReplySchema, 'PATCH', guidePath(id), request)).guide,
+    markGuideLeft: async (id) => (await call(guideReplySchema, 'POST', `${guidePath(id)}/leave`)).guide,
+    issueGuideInvitation: async (guideId) =>
+      (await call(guideInvitationReplySchema, 'POST', `${guidePath(guideId)}/invitations`)).invitation,
   };
 }
 

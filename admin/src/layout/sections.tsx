@@ -18,6 +18,7 @@ import type { ComponentType, ReactNode } from 'react';
 import { AfterSalesSection } from '../pages/after-sales/AfterSalesSection.tsx';
 import { CatalogSection } from '../pages/catalog/CatalogSection.tsx';
 import { DashboardPage } from '../pages/DashboardPage.tsx';
+import { GuidesSection } from '../pages/guides/GuidesSection.tsx';
 import { OrdersSection } from '../pages/orders/OrdersSection.tsx';
 import { StaffPage } from '../pages/StaffPage.tsx';
 import type { Permission } from '@mall/shared';
@@ -73,7 +74,7 @@ export const consoleSections: readonly ConsoleSection[] = [
     icon: <VideoCameraOutlined />,
     arrivesWith: '创建直播间，直播中控（置顶讲解商品、发券、管理评论）与直播数据。',
   },
-  { path: 'guides', label: '导购', icon: <IdcardOutlined />, arrivesWith: '导购与门店，专属码与海报，业绩与排行，离职与在职继承。' },
+  { path: 'guides', label: '导购', icon: <IdcardOutlined />, page: GuidesSection, permission: 'guides.read', nested: true },
   { path: 'customers', label: '客户', icon: <UserOutlined />, arrivesWith: '客户资料、专属导购与绑定历史、订单、标签与分群。' },
   {
     path: 'settings',

@@ -56,6 +56,8 @@ describe('role matrix', () => {
       'orders.write': ['owner', 'operator', 'store_manager'],
       'after_sales.read': ['owner', 'operator', 'store_manager', 'viewer'],
       'after_sales.write': ['owner', 'operator', 'store_manager'],
+      'guides.read': ['owner', 'operator', 'store_manager', 'viewer'],
+      'guides.write': ['owner', 'operator'],
     });
     expect(allowedRoles('public')).toBeNull();
     expect(allowedRoles('signed-in')).toEqual(staffRoles);

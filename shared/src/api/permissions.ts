@@ -14,6 +14,8 @@ import { staffRoles, type StaffRole } from './staff.ts';
  * | orders.write  |  yes  |   yes    |      yes      |   no   |
  * | after_sales.read  |  yes  |   yes    |      yes      |  yes   |
  * | after_sales.write |  yes  |   yes    |      yes      |   no   |
+ * | guides.read   |  yes  |   yes    |      yes      |  yes   |
+ * | guides.write  |  yes  |   yes    |      no       |   no   |
  *
  * Any signed-in role may read its own account (`GET /api/staff/me`) and sign out.
  */
@@ -32,6 +34,10 @@ export const rolesByPermission = {
   'after_sales.read': ['owner', 'operator', 'store_manager', 'viewer'],
   /** Deciding them: approve (amount, restock), reject, confirm a returned parcel, retry a failed refund. Store managers serve their shoppers. */
   'after_sales.write': ['owner', 'operator', 'store_manager'],
+  /** Stores and guides as the admin console shows them. */
+  'guides.read': ['owner', 'operator', 'store_manager', 'viewer'],
+  /** Changing them: stores, guides, departures, invitation codes. */
+  'guides.write': ['owner', 'operator'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof rolesByPermission;

@@ -19,7 +19,8 @@ describe('the product page', () => {
   it('shows images, the price range, the sales and the detail', async () => {
     openProduct();
     expect(await screen.findByText('纯棉T恤')).toBeTruthy();
-    expect(setNavigationBarTitle).toHaveBeenCalledWith({ title: '纯棉T恤' });
+    // Set by an effect once the product is shown, which may run just after the text appears.
+    await waitFor(() => expect(setNavigationBarTitle).toHaveBeenCalledWith({ title: '纯棉T恤' }));
     expect(screen.getByText('¥99.00 – ¥109.00')).toBeTruthy();
     expect(screen.getByText('已售 12')).toBeTruthy();
     expect(screen.getByText('100% 新疆长绒棉')).toBeTruthy();
