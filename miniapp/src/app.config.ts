@@ -16,6 +16,8 @@ export default defineAppConfig({
   subPackages: [
     // After-sales pages: opened from an order, so kept out of the main package.
     { root: 'packages/after-sales', pages: ['request/index', 'list/index', 'detail/index'] },
+    // The guide workbench and invitation redemption: only guides (and those becoming one) open them.
+    { root: 'packages/guide', pages: ['workbench/index', 'redeem/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

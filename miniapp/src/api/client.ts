@@ -17,6 +17,9 @@ import {
   cartReplySchema,
   checkoutPreviewReplySchema,
   errorCatalogue,
+  guideReplySchema,
+  type GuideReply,
+  type RedeemInvitationRequest,
   healthReplySchema,
   networkFailed,
   productSearchReplySchema,
@@ -112,6 +115,10 @@ export interface ApiClient {
   afterSale(afterSaleNo: string): Promise<AfterSaleReply>;
   cancelAfterSale(afterSaleNo: string): Promise<AfterSaleReply>;
   shipAfterSaleReturn(afterSaleNo: string, request: ReturnShipmentRequest): Promise<AfterSaleReply>;
+  /** `GET /api/guide/me`: the guide the shopper is bound to (404 `NOT_FOUND` when they are not a guide). */
+  guideMe(): Promise<GuideReply>;
+  /** `POST /api/guide/invitations/redeem`: binds the shopper to the invitation's guide; each code works once. */
+  redeemGuideInvitation(request: RedeemInvitationRequest): Promise<GuideReply>;
   /** Uploads a chosen photo (`Taro.chooseImage`'s temp path) with `Taro.uploadFile`; the stored image. */
   uploadShopperImage(filePath: string): Promise<StoredImage>;
 }
@@ -210,6 +217,8 @@ export function createApiClient(baseUrl: string, credentials: ShopperCredentials
     cancelAfterSale: (afterSaleNo) => call('POST', `${afterSalePath(afterSaleNo)}/cancel`, afterSaleReplySchema, { shopper: true }),
     shipAfterSaleReturn: (afterSaleNo, request) =>
       call('POST', `${afterSalePath(afterSaleNo)}/return-shipment`, afterSaleReplySchema, { body: request, shopper: true }),
+    guideMe: () => call('GET', '/api/guide/me', guideReplySchema, { shopper: true }),
+    redeemGuideInvitation: (request) => call('POST', '/api/guide/invitations/redeem', guideReplySchema, { body: request, shopper: true }),
     async uploadShopperImage(filePath) {
       const token = credentials.token();
       if (token === null) throw new ApiError('UNAUTHENTICATED', errorCatalogue.UNAUTHENTICATED.message, { status: 401 });

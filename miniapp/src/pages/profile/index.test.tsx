@@ -107,7 +107,7 @@ describe('the profile page, signed out in the mini-program', () => {
 });
 
 describe('the profile page, signed in', () => {
-  it('shows the avatar and nickname and opens the addresses', async () => {
+  it('shows the avatar and nickname and opens the addresses and the guide workbench', async () => {
     signIn();
     answerRequests({
       'GET /api/shopper/me': {
@@ -121,6 +121,8 @@ describe('the profile page, signed in', () => {
     expect(container.querySelector('img')?.getAttribute('src')).toBe('https://cdn.example.com/a.png');
     fireEvent.click(screen.getByText('收货地址'));
     expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/address/list/index' });
+    fireEvent.click(screen.getByText('导购工作台'));
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: '/packages/guide/workbench/index' });
   });
 
   it('opens my orders, all of them or by status', async () => {
