@@ -1,13 +1,17 @@
-import { Modal } from 'antd';
+import { Alert, Modal } from 'antd';
 import type { ReactNode } from 'react';
 
-/** The console's dialog that saves something: 取消 closes it, the OK button runs `onSave` and spins while `saving`. */
+/**
+ * The console's dialog that saves something: 取消 closes it, the OK button runs `onSave` and spins while `saving`;
+ * `failure` (the API's message for the last save) is shown above the form.
+ */
 export function SaveDialog({
   title,
   okText,
   danger = false,
   open = true,
   saving,
+  failure = null,
   onSave,
   onClose,
   children,
@@ -18,6 +22,7 @@ export function SaveDialog({
   danger?: boolean;
   open?: boolean;
   saving: boolean;
+  failure?: string | null;
   onSave(): Promise<void>;
   onClose(): void;
   children: ReactNode;
@@ -34,6 +39,7 @@ export function SaveDialog({
       onCancel={onClose}
       destroyOnHidden
     >
+      {failure !== null && <Alert type="error" showIcon title={failure} style={{ marginBottom: 16 }} />}
       {children}
     </Modal>
   );

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { useFormFields } from '../../layout/use-form-fields.ts';
 import {
@@ -96,11 +96,11 @@ function GuideDialog({
       title={guide === null ? '添加导购' : `编辑导购「${guide.name}」`}
       okText="保存"
       saving={submitting}
+      failure={error}
       onSave={save}
       onClose={onClose}
     >
       <Form layout="vertical" onFinish={() => void save()}>
-        {error !== null && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
         <Form.Item label="姓名" htmlFor="guide-name">
           <Input id="guide-name" maxLength={20} autoFocus {...bind('name')} />
         </Form.Item>

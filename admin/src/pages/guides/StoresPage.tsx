@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Form, Input, Popconfirm, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Form, Input, Popconfirm, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useFormFields } from '../../layout/use-form-fields.ts';
 import { createStoreRequestSchema, type Store } from '@mall/shared';
@@ -39,11 +39,11 @@ function StoreDialog({ store, onClose, onDone }: { store: Store | null; onClose(
       title={store === null ? '新建门店' : `编辑门店「${store.name}」`}
       okText="保存"
       saving={submitting}
+      failure={error}
       onSave={save}
       onClose={onClose}
     >
       <Form layout="vertical" onFinish={() => void save()}>
-        {error !== null && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
         <Form.Item label="门店名称" htmlFor="store-name" help="最多 30 个字，门店不能重名">
           <Input id="store-name" maxLength={30} autoFocus {...bind('name')} />
         </Form.Item>

@@ -1,4 +1,4 @@
-import { Alert, Form, Input, Select } from 'antd';
+import { Form, Input, Select } from 'antd';
 import { carriers, shipOrderRequestSchema, type AdminOrderReply } from '@mall/shared';
 import { useApi } from '../../api/context.tsx';
 import { useSubmit } from '../../api/use-submit.ts';
@@ -51,8 +51,15 @@ export function ShipOrderDialog({
   }
 
   return (
-    <SaveDialog title={`发货 · 订单 ${orderNo}`} open={open} okText="确认发货" saving={submitting} onSave={ship} onClose={onClose}>
-      {error !== null && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+    <SaveDialog
+      title={`发货 · 订单 ${orderNo}`}
+      open={open}
+      okText="确认发货"
+      saving={submitting}
+      failure={error}
+      onSave={ship}
+      onClose={onClose}
+    >
       <Form form={form} layout="vertical" preserve={false}>
         <Form.Item name="carrier" label="快递公司" required>
           <Select aria-label="快递公司" placeholder="选择快递公司" options={carrierOptions} />
