@@ -15,12 +15,12 @@ const TRACKING_NO = 'SF1400123456789';
 const REFUND_SETTLED_TIMEOUT_MS = 30_000;
 
 /** antd spaces out a two-character Chinese button label (发货 reads 发 货), so names are matched loosely. */
-function twoCharacterLabel(label: string): RegExp {
+export function twoCharacterLabel(label: string): RegExp {
   return new RegExp(`^${[...label].join('\\s*')}$`);
 }
 
 /** Reloads `page` until `check` passes (a state another party changes, shown on the next load). */
-async function untilShownAfterReload(page: Page, check: () => Promise<void>, timeoutMs: number): Promise<void> {
+export async function untilShownAfterReload(page: Page, check: () => Promise<void>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -1,7 +1,8 @@
 /**
  * `npm run e2e`: builds the admin console and the H5 storefront if needed, starts the platform sandbox and
  * the API on free ports with fresh data directories and a known owner, drives the storefront (storefront-journey.ts), the
- * console (admin-journey.ts), then both in turn from shipping to refund (after-purchase-journey.ts) in Debian's Chromium, saves a
+ * console (admin-journey.ts), then both in turn from shipping to refund (after-purchase-journey.ts) and through the guide loop
+ * (guide-loop-journey.ts: a guide's shop link, the purchase, adding the guide on WeCom) in Debian's Chromium, saves a
  * screenshot per step in e2e/screenshots/, and always stops the browser and the API (whose shutdown
  * stops its devdb). Exits non-zero when a step fails; the last line is "N passed, N failed".
  */
@@ -17,6 +18,7 @@ import { spawnApi, type ApiProcess } from '../scripts/child-process.ts';
 import { startSandboxProcess, type SandboxProcess } from '../scripts/sandbox-process.ts';
 import { adminJourney } from './admin-journey.ts';
 import { afterPurchaseJourney } from './after-purchase-journey.ts';
+import { guideLoopJourney } from './guide-loop-journey.ts';
 import { storefrontJourney, type Purchase } from './storefront-journey.ts';
 import { launchChromium } from './chromium.ts';
 import { freePort } from '../scripts/free-port.ts';
@@ -107,6 +109,8 @@ async function main(): Promise<number> {
       NODE_ENV: 'development',
       HOST: '127.0.0.1',
       PORT: String(port),
+      // Shop links and shared carts point at the H5 storefront the API serves.
+      H5_ORIGIN: baseUrl,
       // Empty counts as unset: the embedded devdb, even when a local .env names a MongoDB.
       MONGODB_URI: '',
       DEVDB_DATA_DIR: dataDir,
@@ -150,6 +154,7 @@ async function main(): Promise<number> {
     ...storefrontJourney({ page: shopperPage, baseUrl, owner, health }, purchase).map((step) => ({ step, page: shopperPage })),
     ...adminJourney({ page: staffPage, baseUrl, owner, health }).map((step) => ({ step, page: staffPage })),
     ...afterPurchaseJourney(shopperPage, staffPage, purchase),
+    ...guideLoopJourney(shopperPage, staffPage, baseUrl, sandbox.url),
   ];
   let passed = 0;
   let failed = 0;

@@ -19,15 +19,15 @@ const ADDRESS = {
 };
 
 /** What the payment takes at most: the cashier notifies the API, the result page polls every 1.5 s. */
-const PAYMENT_SETTLED_TIMEOUT_MS = 30_000;
+export const PAYMENT_SETTLED_TIMEOUT_MS = 30_000;
 
-function demoProduct(title: string) {
+export function demoProduct(title: string) {
   const product = demoCatalog.flatMap((top) => top.children.flatMap((child) => child.products)).find((each) => each.title === title);
   if (!product) throw new Error(`the demo catalog has no product "${title}"`);
   return product;
 }
 
-function escapeRegExp(text: string): string {
+export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -43,7 +43,7 @@ export function screen(page: Page, path: string): Locator {
 }
 
 /** A Taro `Input`'s native field (the placeholder is also on its wrapping element). */
-function field(scope: Locator, placeholder: string): Locator {
+export function field(scope: Locator, placeholder: string): Locator {
   return scope.locator(`input[placeholder="${placeholder}"]`);
 }
 

@@ -41,29 +41,33 @@ let ownerLogin =
 // does not hide the sandbox's value.
 const chosen = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== undefined && value.trim() !== ''));
 // A fresh machine starts with the demo shop; the API seeds only an empty catalog, so later starts keep your data.
-const api: ChildTsProcess = spawnApi({ SEED_DEMO_DATA: 'true', ...sandbox.apiEnv, ...chosen }, ({ text, entry }) => {
-  process.stdout.write(`${text}\n`);
-  if (entry === null || typeof entry.msg !== 'string') return;
-  if (typeof entry.password === 'string')
-    ownerLogin = `"${String(entry.username)}" with password "${entry.password}" (shown on this first start only)`;
-  else if (entry.msg === 'created the owner account from OWNER_USERNAME') ownerLogin = `"${String(entry.username)}" with OWNER_PASSWORD`;
-  if (entry.msg.startsWith('API listening')) {
-    const urlOf = (key: string) => (typeof entry[key] === 'string' ? entry[key] : 'not built');
-    process.stderr.write(
-      [
-        '',
-        'Guide mall is running (Ctrl-C stops it):',
-        `  H5 storefront  ${urlOf('storefrontUrl')}`,
-        `  admin console  ${urlOf('adminUrl')}`,
-        `  API            ${String(entry.url)} (docs at ${String(entry.url)}/api/docs)`,
-        `  sandbox        ${sandbox.url}/__sandbox (WeChat, WeChat Pay, WeCom look-alikes; development only)`,
-        `  sign in as     ${ownerLogin}`,
-        '',
-        '',
-      ].join('\n'),
-    );
-  }
-});
+// The API serves the built H5 storefront itself, so shared shop links point at it unless H5_ORIGIN says otherwise.
+const api: ChildTsProcess = spawnApi(
+  { SEED_DEMO_DATA: 'true', H5_ORIGIN: `http://127.0.0.1:${apiPort}`, ...sandbox.apiEnv, ...chosen },
+  ({ text, entry }) => {
+    process.stdout.write(`${text}\n`);
+    if (entry === null || typeof entry.msg !== 'string') return;
+    if (typeof entry.password === 'string')
+      ownerLogin = `"${String(entry.username)}" with password "${entry.password}" (shown on this first start only)`;
+    else if (entry.msg === 'created the owner account from OWNER_USERNAME') ownerLogin = `"${String(entry.username)}" with OWNER_PASSWORD`;
+    if (entry.msg.startsWith('API listening')) {
+      const urlOf = (key: string) => (typeof entry[key] === 'string' ? entry[key] : 'not built');
+      process.stderr.write(
+        [
+          '',
+          'Guide mall is running (Ctrl-C stops it):',
+          `  H5 storefront  ${urlOf('storefrontUrl')}`,
+          `  admin console  ${urlOf('adminUrl')}`,
+          `  API            ${String(entry.url)} (docs at ${String(entry.url)}/api/docs)`,
+          `  sandbox        ${sandbox.url}/__sandbox (WeChat, WeChat Pay, WeCom look-alikes; development only)`,
+          `  sign in as     ${ownerLogin}`,
+          '',
+          '',
+        ].join('\n'),
+      );
+    }
+  },
+);
 
 // A terminal's Ctrl-C reaches the children too; a signal sent to this script alone is passed on. Either way
 // the API shuts down in order first, then the sandbox, and this script waits for both.

@@ -1,8 +1,8 @@
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '@mall/config';
+import { attributionRoutes } from './attribution/routes.ts';
 import { afterSaleRoutes } from './after-sales/routes.ts';
-import { localImageStorage } from './catalog/image-storage.ts';
 import { catalogModels } from './catalog/models.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { cartRoutes } from './cart/routes.ts';
@@ -16,12 +16,24 @@ import { jsonBody } from './http/body.ts';
 import type { AppState } from './http/context.ts';
 import { fulfilmentModels } from './fulfilment/models.ts';
 import { fulfilmentRoutes } from './fulfilment/routes.ts';
-import { guideModels } from './guides/models.ts';
+import { processStoredEvent } from './guide-contacts/events.ts';
+import { guideContactRoutes } from './guide-contacts/routes.ts';
+import { guideContactDependencies } from './guide-contacts/service.ts';
+import { guideOrderRoutes } from './guide-orders/routes.ts';
+import { guidePerformanceRoutes } from './guide-performance/routes.ts';
+import { performanceDependencies } from './guide-performance/service.ts';
+import { guideDependencies } from './guides/dependencies.ts';
 import { guideRoutes } from './guides/routes.ts';
+import { guideShopRoutes } from './guides/shop-routes.ts';
+import { wechatPayGuideDependencies } from './guides/wechat-pay-registration.ts';
+import { wechatPayGuideRoutes } from './guides/wechat-pay-routes.ts';
+import { inheritanceDependencies } from './inheritance/dependencies.ts';
+import { inheritanceRoutes } from './inheritance/routes.ts';
 import { corsForOrigins } from './http/cors.ts';
 import { errorHandler, unmatchedRoutes } from './http/errors.ts';
 import { requestContext, requestLog } from './http/request-context.ts';
-import { cachedReplies, createRouter, type Route } from './http/routes.ts';
+import { ReplyCache, STOREFRONT_REPLY_TTL_MS } from './http/reply-cache.ts';
+import { cachedReplies, clearingRepliesOnChange, createRouter, type Route } from './http/routes.ts';
 import { commerceDependencies } from './orders/dependencies.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
@@ -43,11 +55,15 @@ export interface AppDependencies {
 /** Every route of the API, in one registry (the router and the OpenAPI document are built from it). */
 export function apiRoutes({ config, db }: Pick<AppDependencies, 'config' | 'db'>): Route[] {
   const commerce = commerceDependencies(config, db);
+  // The storefront's cached reads (catalog, guide shop): catalog and guide changes clear them.
+  const storefrontReplies = new ReplyCache({ ttlMs: STOREFRONT_REPLY_TTL_MS });
+  const guideContacts = guideContactDependencies(config, db.connection);
   const routes: Route[] = [
     ...systemRoutes({ config, databaseMode: db.mode, allRoutes: () => routes }),
     ...staffRoutes(staffModels(db.connection)),
-    ...wecomCallbackRoutes(config, db.connection),
-    ...catalogRoutes(catalogModels(db.connection), localImageStorage(config.uploadsDir)),
+    // A stored WeCom event is acted on at once (a welcome message has 20 s); failures are retried by a job.
+    ...wecomCallbackRoutes(config, db.connection, { onEventStored: (key, log) => void processStoredEvent(guideContacts, key, log) }),
+    ...catalogRoutes(catalogModels(db.connection), commerce.images, storefrontReplies),
     ...shopperRoutes(config, customerModels(db.connection)),
     ...addressRoutes(customerModels(db.connection)),
     ...sandboxLoginRoutes(config),
@@ -56,7 +72,14 @@ export function apiRoutes({ config, db }: Pick<AppDependencies, 'config' | 'db'>
     ...paymentRoutes(commerce),
     ...fulfilmentRoutes({ ...commerce, fulfilment: fulfilmentModels(db.connection), staff: staffModels(db.connection) }),
     ...afterSaleRoutes(commerce),
-    ...guideRoutes(guideModels(db.connection)),
+    ...clearingRepliesOnChange(guideRoutes(guideDependencies(config, db, commerce)), storefrontReplies),
+    ...guideShopRoutes(commerce, storefrontReplies),
+    ...wechatPayGuideRoutes(wechatPayGuideDependencies(config, { ...commerce, contactWays: guideContacts })),
+    ...attributionRoutes({ ...commerce, staff: staffModels(db.connection), contacts: guideContacts.contacts }),
+    ...guidePerformanceRoutes(performanceDependencies(commerce)),
+    ...guideContactRoutes(guideContacts),
+    ...inheritanceRoutes(inheritanceDependencies(guideContacts, db.connection)),
+    ...guideOrderRoutes(commerce),
   ];
   return routes;
 }

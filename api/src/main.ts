@@ -13,10 +13,22 @@ import { createApp } from './app.ts';
 import { catalogModels, ensureCatalogIndexes } from './catalog/models.ts';
 import { openDatabase, type OpenedDatabase } from './db/database.ts';
 import { localImageStorage } from './catalog/image-storage.ts';
+import { seedDemoGuides } from './demo/guides.ts';
 import { seedDemoCatalog } from './demo/seed.ts';
+import { guideDependencies } from './guides/dependencies.ts';
+import { announceAllWecomMembers } from './guides/wecom-directory.ts';
 import { fulfilmentJobs } from './fulfilment/jobs.ts';
 import { ensureFulfilmentIndexes, fulfilmentModels } from './fulfilment/models.ts';
+import { guideContactJobs } from './guide-contacts/events.ts';
+import { ensureGuideContactIndexes } from './guide-contacts/models.ts';
+import { guideContactDependencies } from './guide-contacts/service.ts';
+import { guidePerformanceJobs } from './guide-performance/jobs.ts';
+import { ensureGuidePerformanceIndexes } from './guide-performance/models.ts';
+import { performanceDependencies } from './guide-performance/service.ts';
 import { ensureGuideIndexes, guideModels } from './guides/models.ts';
+import { inheritanceDependencies } from './inheritance/dependencies.ts';
+import { inheritanceJobs } from './inheritance/jobs.ts';
+import { ensureInheritanceIndexes } from './inheritance/models.ts';
 import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { createLogger } from './logger.ts';
 import { abandonedCheckoutJobs } from './orders/abandoned-checkouts.ts';
@@ -87,8 +99,26 @@ try {
   await ensureCommerceIndexes(commerce);
   await ensureFulfilmentIndexes(fulfilmentModels(opened.database.connection));
   await ensureGuideIndexes(guideModels(opened.database.connection));
+  const guides = guideDependencies(config, opened.database, commerce);
+  if (config.seedDemoData) await seedDemoGuides(guides, logger);
+  // In development the sandbox's WeCom directory learns the guides' userids (real WeCom is left alone).
+  await announceAllWecomMembers(guides, logger);
+  const guideContacts = guideContactDependencies(config, opened.database.connection);
+  await ensureGuideContactIndexes(guideContacts.contacts);
+  const inheritance = inheritanceDependencies(guideContacts, opened.database.connection);
+  await ensureInheritanceIndexes(inheritance.inheritance);
+  const performance = performanceDependencies(commerce);
+  await ensureGuidePerformanceIndexes(performance.performance);
   scheduler = createScheduler({ connection: opened.database.connection, logger });
-  const jobs = [...paymentJobs(commerce), ...abandonedCheckoutJobs(commerce), ...fulfilmentJobs(commerce), ...afterSaleJobs(commerce)];
+  const jobs = [
+    ...paymentJobs(commerce),
+    ...abandonedCheckoutJobs(commerce),
+    ...fulfilmentJobs(commerce),
+    ...afterSaleJobs(commerce),
+    ...guideContactJobs(guideContacts),
+    ...inheritanceJobs(inheritance),
+    ...guidePerformanceJobs(performance),
+  ];
   for (const job of jobs) await scheduler.register(job);
   scheduler.start();
   server.on('request', createApp({ config, db: opened.database, logger, builtApps: [STOREFRONT_H5, ADMIN_CONSOLE] }).callback());

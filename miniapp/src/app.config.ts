@@ -6,10 +6,14 @@ export default defineAppConfig({
     'pages/profile/index',
     'pages/search/index',
     'pages/product/index',
+    // The guide shop: the target of guides' mini-program codes, so it stays in the main package.
+    'pages/shop/index',
     'pages/address/list/index',
     'pages/address/edit/index',
     'pages/checkout/index',
     'pages/pay-result/index',
+    // 我的导购: in the main package, where the WeCom contact plugin (below) can be used.
+    'pages/my-guide/index',
     'pages/orders/list/index',
     'pages/orders/detail/index',
   ],
@@ -17,8 +21,15 @@ export default defineAppConfig({
     // After-sales pages: opened from an order, so kept out of the main package.
     { root: 'packages/after-sales', pages: ['request/index', 'list/index', 'detail/index'] },
     // The guide workbench and invitation redemption: only guides (and those becoming one) open them.
-    { root: 'packages/guide', pages: ['workbench/index', 'redeem/index'] },
+    {
+      root: 'packages/guide',
+      pages: ['workbench/index', 'redeem/index', 'picks/index', 'shop-code/index', 'guide-order/index', 'performance/index'],
+    },
+    // A guide's shared cart (代客下单): opened from the guide's share, so kept out of the main package.
+    { root: 'packages/guide-cart', pages: ['index'] },
   ],
+  // The WeCom contact plugin (企业微信「联系我」): the payment result page and 我的导购 show its cell (weapp only; see README).
+  ...(process.env.TARO_ENV === 'weapp' && { plugins: { contactPlugin: { version: '1.4.3', provider: 'wx104a1a20c3f81ec2' } } }),
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

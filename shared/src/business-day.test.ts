@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shanghaiBusinessDay } from './business-day.ts';
+import { shanghaiBusinessDay, shanghaiDateTime } from './business-day.ts';
 
 describe('shanghaiBusinessDay', () => {
   it.each([
@@ -17,5 +17,19 @@ describe('shanghaiBusinessDay', () => {
 
   it('refuses an invalid date', () => {
     expect(() => shanghaiBusinessDay(new Date('nope'))).toThrow(RangeError);
+  });
+});
+
+describe('shanghaiDateTime', () => {
+  it.each([
+    ['2026-11-22T15:59:59.999Z', '2026-11-22 23:59'],
+    ['2026-11-22T16:00:00.000Z', '2026-11-23 00:00'],
+    ['2026-12-31T16:30:00.000Z', '2027-01-01 00:30'],
+  ])('%s is %s in Shanghai', (iso, text) => {
+    expect(shanghaiDateTime(new Date(iso))).toBe(text);
+  });
+
+  it('refuses an invalid date', () => {
+    expect(() => shanghaiDateTime(new Date('nope'))).toThrow(RangeError);
   });
 });

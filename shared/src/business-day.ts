@@ -11,3 +11,10 @@ export function shanghaiBusinessDay(instant: Date): string {
   if (Number.isNaN(time)) throw new RangeError('invalid date');
   return new Date(time + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/** An instant as Asia/Shanghai wall-clock time, `YYYY-MM-DD HH:mm` (server-made sentences, e.g. a binding's explanation). */
+export function shanghaiDateTime(instant: Date): string {
+  const time = instant.getTime();
+  if (Number.isNaN(time)) throw new RangeError('invalid date');
+  return new Date(time + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}

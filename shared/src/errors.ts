@@ -76,6 +76,36 @@ export const errorCatalogue = {
   STORE_CLOSED: { status: 409, message: '该门店已关闭，不能添加导购' },
   /** Changing a guide who has left (only their history stays). */
   GUIDE_LEFT: { status: 409, message: '该导购已离职' },
+  /** No guide has this code (a mistyped or stale shop link). */
+  GUIDE_NOT_FOUND: { status: 404, message: '导购不存在，为你展示商城首页' },
+  /** Registering a guide for WeChat Pay's 支付即服务 needs their WeCom userid (the WeCom member WeChat Pay shows). */
+  GUIDE_WITHOUT_WECOM: { status: 409, message: '该导购还没有填写企业微信账号，请先在「编辑」中填写后再注册支付即服务' },
+  /** 支付即服务 registration needs the guide's phone to be an 11-digit mainland mobile number. */
+  GUIDE_MOBILE_INVALID: { status: 422, message: '注册支付即服务需要导购的 11 位手机号，请先在「编辑」中修改电话' },
+  /** 支付即服务 registration needs the guide's photo (WeChat Pay shows it on its payment result page). */
+  GUIDE_WITHOUT_AVATAR: { status: 409, message: '请先为导购上传头像，微信支付的付款结果页会展示导购头像' },
+  /** 支付即服务 registration is per WeChat Pay store: the guide's store needs its WeChat Pay store id (门店ID). */
+  STORE_WITHOUT_WECHAT_PAY_ID: { status: 409, message: '导购所在门店还没有填写微信支付门店 ID，请先在「门店」中填写' },
+  /** A report's end date is before its start date. */
+  DATE_RANGE_REVERSED: { status: 400, message: '结束日期不能早于开始日期' },
+  /** A report over more than MAX_PERFORMANCE_RANGE_DAYS days; `details` gives the length and the limit. */
+  DATE_RANGE_TOO_LONG: { status: 400, message: '查询范围最多 366 天，请缩小日期范围' },
+  /** The order is not paid (yet, or never was): what comes after payment (adding the guide on WeCom) is not there. */
+  ORDER_NOT_PAID: { status: 409, message: '订单尚未支付' },
+  /** No guide cart has this share token (a mistyped or truncated link). */
+  GUIDE_CART_NOT_FOUND: { status: 404, message: '导购推荐的购物车不存在，请联系导购重新分享' },
+  /** The guide cart is meant for another customer: only they may open or check it out. */
+  GUIDE_CART_NOT_YOURS: { status: 403, message: '这份购物车是导购为其他顾客准备的' },
+  /** The guide withdrew the cart: it can no longer be checked out. */
+  GUIDE_CART_WITHDRAWN: { status: 409, message: '导购已撤回这份推荐，请联系导购重新分享' },
+  /** The cart is past its expiry (GUIDE_CART_VALID_DAYS after the guide made it). */
+  GUIDE_CART_EXPIRED: { status: 410, message: '这份推荐已过期，请联系导购重新分享' },
+  /** Handing a guide's customers over to that same guide. */
+  HANDOVER_SAME_GUIDE: { status: 400, message: '不能把客户转移给同一位导购' },
+  /** Handing customers over to a guide who has left: only guides on duty take customers. */
+  HANDOVER_TARGET_LEFT: { status: 409, message: '接收客户的导购已离职，请选择在职导购' },
+  /** An Idempotency-Key sent again with a different request: a new request needs a new key. */
+  IDEMPOTENCY_KEY_REUSED: { status: 409, message: '该请求编号已用于另一项操作，请刷新后重试' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -17,9 +17,11 @@ import {
 import type { ComponentType, ReactNode } from 'react';
 import { AfterSalesSection } from '../pages/after-sales/AfterSalesSection.tsx';
 import { CatalogSection } from '../pages/catalog/CatalogSection.tsx';
+import { CustomersSection } from '../pages/customers/CustomersSection.tsx';
 import { DashboardPage } from '../pages/DashboardPage.tsx';
 import { GuidesSection } from '../pages/guides/GuidesSection.tsx';
 import { OrdersSection } from '../pages/orders/OrdersSection.tsx';
+import { SettingsPage } from '../pages/settings/SettingsPage.tsx';
 import { StaffPage } from '../pages/StaffPage.tsx';
 import type { Permission } from '@mall/shared';
 
@@ -75,13 +77,8 @@ export const consoleSections: readonly ConsoleSection[] = [
     arrivesWith: '创建直播间，直播中控（置顶讲解商品、发券、管理评论）与直播数据。',
   },
   { path: 'guides', label: '导购', icon: <IdcardOutlined />, page: GuidesSection, permission: 'guides.read', nested: true },
-  { path: 'customers', label: '客户', icon: <UserOutlined />, arrivesWith: '客户资料、专属导购与绑定历史、订单、标签与分群。' },
-  {
-    path: 'settings',
-    label: '设置',
-    icon: <SettingOutlined />,
-    arrivesWith: '归属保护天数、订单超时时间，微信、企业微信、微信支付配置（脱敏显示）。',
-  },
+  { path: 'customers', label: '客户', icon: <UserOutlined />, page: CustomersSection, permission: 'customers.read', nested: true },
+  { path: 'settings', label: '设置', icon: <SettingOutlined />, page: SettingsPage },
   { path: 'staff', label: '员工与角色', icon: <SafetyCertificateOutlined />, page: StaffPage, permission: 'staff.list' },
   { path: 'audit-log', label: '操作日志', icon: <AuditOutlined />, arrivesWith: '后台操作记录：谁在何时做了什么。' },
 ];

@@ -14,6 +14,7 @@ export interface RecordedCall {
   body: unknown;
   contentType: string | null;
   authorization: string | null;
+  headers: Headers;
 }
 
 /** Answers one `METHOD /path` of the fake API. */
@@ -60,6 +61,7 @@ export function fakeApi(handlers: Record<string, FakeHandler>): FakeApi {
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : (init?.body ?? undefined),
       contentType: headers.get('Content-Type'),
       authorization: headers.get('Authorization'),
+      headers,
     };
     calls.push(call);
     const handler = handlers[`${call.method} ${call.path}`];

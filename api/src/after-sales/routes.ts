@@ -14,6 +14,7 @@ import {
   rejectAfterSaleRequestSchema,
   returnShipmentRequestSchema,
 } from '@mall/shared';
+import { readImageOrMultipartUpload } from '../catalog/image-upload.ts';
 import { signedInShopper } from '../customers/auth.ts';
 import { defineRoute, type Route } from '../http/routes.ts';
 import type { CommerceDependencies } from '../orders/dependencies.ts';
@@ -32,7 +33,6 @@ import {
   retryRefund,
   shipReturn,
 } from './service.ts';
-import { readShopperImageUpload } from './shopper-image-upload.ts';
 
 /** Where shoppers upload the photos of an after-sales request. */
 export const SHOPPER_IMAGES_PATH = '/api/shopper/images';
@@ -51,7 +51,7 @@ function shopperAfterSaleRoutes(deps: CommerceDependencies): Route[] {
       reply: { status: 201, description: 'The stored image (equal bytes give the same id)', schema: imageReplySchema },
       errors: ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'MALFORMED_REQUEST'],
       async handle(ctx) {
-        const upload = await readShopperImageUpload(ctx);
+        const upload = await readImageOrMultipartUpload(ctx);
         return { image: await deps.images.put(upload.data, upload.contentType) };
       },
     }),

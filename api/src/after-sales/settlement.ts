@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { formatFen, isOpenAfterSaleStatus, type OrderActor } from '@mall/shared';
 import { restockReturnedStock } from '../catalog/stock.ts';
+import { rollUpRefund } from '../guide-performance/rollups.ts';
 import type { CommerceDependencies } from '../orders/dependencies.ts';
 import type { OrderRecord } from '../orders/models.ts';
 import { transitionOrder } from '../orders/transitions.ts';
@@ -121,8 +122,14 @@ export async function settleAfterSaleRefund(deps: CommerceDependencies, refund: 
   await finishClosedAfterSale(deps, afterSale._id, log);
 }
 
-/** Looks the refund up and settles its request; for callers that only hold the refund number. */
+/**
+ * Looks the refund up and settles its request; for callers that only hold the refund number. Every path on which a
+ * refund reaches its final state (the refund request's reply, the notification, the reconciliation query) comes here,
+ * so this is where a succeeded refund reaches the guide's performance too.
+ */
 export async function settleRefundNumber(deps: CommerceDependencies, outRefundNo: string, log: Logger): Promise<void> {
   const refund = await deps.payments.Refund.findOne({ outRefundNo }).lean<RefundRecord>();
-  if (refund !== null) await settleAfterSaleRefund(deps, refund, log);
+  if (refund === null) return;
+  await rollUpRefund(deps, refund, log);
+  await settleAfterSaleRefund(deps, refund, log);
 }

@@ -39,6 +39,11 @@ export function sniffImageType(data: Buffer): ImageContentType | null {
 /** URL path under which the API serves stored images (see routes.ts). */
 export const IMAGES_PATH = '/api/images';
 
+/** Where clients fetch a stored image of the local storage: relative to the API. */
+export function imageUrlOf(id: string): string {
+  return `${IMAGES_PATH}/${id}`;
+}
+
 /** Images as files in one directory, named by their id; written to a temporary name and renamed, so readers never see half a file. */
 export function localImageStorage(directory: string): ImageStorage {
   const root = path.resolve(directory);
@@ -63,7 +68,7 @@ export function localImageStorage(directory: string): ImageStorage {
           await rm(temporary, { force: true });
         }
       }
-      return { id, url: `${IMAGES_PATH}/${id}` };
+      return { id, url: imageUrlOf(id) };
     },
     async get(id) {
       const file = fileOf(id);
@@ -84,6 +89,6 @@ export function localImageStorage(directory: string): ImageStorage {
         () => false,
       );
     },
-    urlOf: (id) => `${IMAGES_PATH}/${id}`,
+    urlOf: imageUrlOf,
   };
 }

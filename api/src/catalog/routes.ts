@@ -24,8 +24,8 @@ import {
   updateProductRequestSchema,
 } from '@mall/shared';
 import { AppError } from '../http/errors.ts';
-import { ReplyCache } from '../http/reply-cache.ts';
-import { defineRoute, type Route } from '../http/routes.ts';
+import type { ReplyCache } from '../http/reply-cache.ts';
+import { clearingRepliesOnChange, defineRoute, type Route } from '../http/routes.ts';
 import {
   adminCategoryTree,
   createCategory,
@@ -325,27 +325,11 @@ function storefrontCatalogRoutes(models: CatalogModels, images: ImageStorage, re
   ];
 }
 
-/** How long a storefront catalog reply may be served from memory (see ReplyCache). */
-export const STOREFRONT_REPLY_TTL_MS = 2000;
-
-/** A staff change to the catalog drops the storefront's cached replies once it has succeeded. */
-function clearingRepliesOnChange(routes: Route[], replies: ReplyCache): Route[] {
-  return routes.map((route) =>
-    route.method === 'get'
-      ? route
-      : {
-          ...route,
-          async handle(ctx, input) {
-            const reply = await route.handle(ctx, input);
-            replies.clear();
-            return reply;
-          },
-        },
-  );
-}
-
-export function catalogRoutes(models: CatalogModels, images: ImageStorage): Route[] {
-  const storefrontReplies = new ReplyCache({ ttlMs: STOREFRONT_REPLY_TTL_MS });
+/**
+ * `storefrontReplies` holds the storefront's cached reads (the guide shop's too, which shows products): a staff change to
+ * the catalog clears it.
+ */
+export function catalogRoutes(models: CatalogModels, images: ImageStorage, storefrontReplies: ReplyCache): Route[] {
   return [
     ...clearingRepliesOnChange(adminCatalogRoutes(models, images), storefrontReplies),
     ...storefrontCatalogRoutes(models, images, storefrontReplies),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CarrierCode } from '@mall/shared';
+import { maskedPhone, type CarrierCode } from '@mall/shared';
 import type { CommerceDependencies } from '../orders/dependencies.ts';
 import type { OrderRecord, ShippingUploadRecord } from '../orders/models.ts';
 
@@ -30,11 +30,6 @@ const MAX_ITEM_DESCRIPTION = 120;
 function itemDescription(order: OrderRecord): string {
   const text = order.lines.map((line) => `${line.title}${line.specText ? ` ${line.specText}` : ''} ×${line.quantity}`).join('；');
   return text.length <= MAX_ITEM_DESCRIPTION ? text : `${text.slice(0, MAX_ITEM_DESCRIPTION - 1)}…`;
-}
-
-/** `189****1234`: what WeChat asks for with SF (it checks the last four digits against the waybill). */
-function maskedPhone(phone: string): string {
-  return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 }
 
 /**

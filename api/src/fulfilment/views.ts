@@ -1,7 +1,20 @@
-import type { AdminOrder } from '@mall/shared';
+import type { AdminOrder, OrderAttribution } from '@mall/shared';
 import type { ImageStorage } from '../catalog/image-storage.ts';
-import type { OrderRecord } from '../orders/models.ts';
+import type { OrderAttributionRecord, OrderRecord } from '../orders/models.ts';
 import { toOrderView } from '../orders/views.ts';
+
+function attributionView(attribution: OrderAttributionRecord): OrderAttribution {
+  const { guideId, guideCode, guideName, storeName } = attribution;
+  return {
+    channel: attribution.channel,
+    guide:
+      guideId === undefined
+        ? null
+        : { id: guideId.toHexString(), code: guideCode ?? '', name: guideName ?? '', storeName: storeName ?? '' },
+    guideSource: attribution.guideSource ?? null,
+    wechatPayGuideAssigned: attribution.wechatPayGuideAssignedAt !== undefined,
+  };
+}
 
 /** The order as the merchant sees it: the shopper's view, the shopper's id and where the WeChat shipping upload stands. */
 export function toAdminOrderView(images: ImageStorage, order: OrderRecord): AdminOrder {
@@ -9,6 +22,7 @@ export function toAdminOrderView(images: ImageStorage, order: OrderRecord): Admi
   return {
     ...toOrderView(images, order),
     shopperId: order.shopperId.toHexString(),
+    attribution: attributionView(order.attribution),
     shippingUpload:
       upload === undefined
         ? null

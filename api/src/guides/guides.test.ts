@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guideListReplySchema, guideReplySchema, storeListReplySchema, UNAMBIGUOUS_CODE_ALPHABET } from '@mall/shared';
+import { testConfig } from '../testing/app.ts';
 import { addGuide, addStore, startGuideTest, type GuideTestContext } from '../testing/guides.ts';
 import { createGuide } from './service.ts';
 
@@ -66,6 +67,9 @@ describe('guides', () => {
       wecomUserId: 'lina',
       status: 'active',
       bound: false,
+      avatarUrl: null,
+      shopPath: `pages/shop/index?g=${guide.code}`,
+      shopUrl: `http://localhost:10086/shop/pages/shop/index?g=${guide.code}`,
     });
     const read = await context.api.http.get(`/api/admin/guides/${guide.id}`).set(asViewer());
     expect(read.status).toBe(200);
@@ -75,8 +79,9 @@ describe('guides', () => {
   it('retry a short code another guide already has (the unique index decides)', async () => {
     const store = await addStore(context, '宝山店');
     const draws = ['AAAAAA', 'AAAAAA', 'BBBBBB'];
-    const first = await createGuide(context.models, { name: '甲', storeId: store.id }, () => draws.shift()!);
-    const second = await createGuide(context.models, { name: '乙', storeId: store.id }, () => draws.shift()!);
+    const deps = { models: context.models, h5Origin: testConfig().h5Origin };
+    const first = await createGuide(deps, { name: '甲', storeId: store.id }, () => draws.shift()!);
+    const second = await createGuide(deps, { name: '乙', storeId: store.id }, () => draws.shift()!);
     expect([first.code, second.code]).toEqual(['AAAAAA', 'BBBBBB']);
   });
 

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { guideStatuses, storeStatuses, type GuideStatus, type StoreStatus } from '@mall/shared';
+import { guideStatuses, storeStatuses, type GuideStatus, type PosterSurface, type StoreStatus } from '@mall/shared';
 import { modelOf } from '../db/model-of.ts';
 
 export interface StoreRecord {
@@ -9,6 +9,8 @@ export interface StoreRecord {
   address: string;
   phone: string;
   status: StoreStatus;
+  /** The store's id in WeChat Pay's merchant platform (门店ID): smart guides (支付即服务) are registered under it. */
+  wechatPayStoreId?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -23,11 +25,28 @@ export interface GuideRecord {
   wecomUserId?: string;
   phone: string;
   status: GuideStatus;
+  /** The guide's id in WeChat Pay's smart-guide service (支付即服务), once registered there. */
+  wechatPayGuideId?: string;
   /** The shopper (WeChat user) who redeemed an invitation for this guide; one guide per shopper. */
   shopperId?: Types.ObjectId;
+  /** The guide's picks (主推), in their order: existing products, at most MAX_GUIDE_PICKS; absent on guides who never picked. */
+  pickedProductIds?: Types.ObjectId[];
   createdAt: Date;
   updatedAt: Date;
   leftAt?: Date;
+  /** The guide's photo in image storage (a square JPEG made from the upload). */
+  avatarImageId?: string;
+  /** The guide's mini-program code in image storage: drawn by WeChat once, kept while the stored image exists. */
+  shopCodeImageId?: string;
+  /** The same for posters: its scene marks the poster channel (`g=CODE&c=p`). */
+  posterCodeImageId?: string;
+  /** The latest poster per surface, with the key of everything drawn on it: another key means it must be drawn again. */
+  posters?: Partial<Record<PosterSurface, StoredPoster>>;
+}
+
+export interface StoredPoster {
+  key: string;
+  imageId: string;
 }
 
 /** A single-use code that binds the WeChat user who redeems it to the guide. */
@@ -50,10 +69,16 @@ const storeSchema = new Schema<StoreRecord>(
     address: { type: String, default: '' },
     phone: { type: String, default: '' },
     status: { type: String, enum: storeStatuses, required: true },
+    wechatPayStoreId: { type: Number },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'stores', versionKey: false },
+);
+
+const storedPosterSchema = new Schema<StoredPoster>(
+  { key: { type: String, required: true }, imageId: { type: String, required: true } },
+  { _id: false, versionKey: false },
 );
 
 const guideSchema = new Schema<GuideRecord>(
@@ -64,10 +89,16 @@ const guideSchema = new Schema<GuideRecord>(
     wecomUserId: { type: String, unique: true, sparse: true },
     phone: { type: String, default: '' },
     status: { type: String, enum: guideStatuses, required: true },
+    wechatPayGuideId: { type: String },
     shopperId: { type: Schema.Types.ObjectId, unique: true, sparse: true },
+    pickedProductIds: { type: [Schema.Types.ObjectId], default: undefined },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     leftAt: { type: Date },
+    avatarImageId: { type: String },
+    shopCodeImageId: { type: String },
+    posterCodeImageId: { type: String },
+    posters: { weapp: { type: storedPosterSchema }, h5: { type: storedPosterSchema } },
   },
   { collection: 'guides', versionKey: false },
 );

@@ -17,7 +17,14 @@ import {
 } from '@mall/shared';
 import { isDuplicateKeyError } from '../db/errors.ts';
 import { AppError } from '../http/errors.ts';
+import { squareAvatar } from './avatar.ts';
+import { guideAvatarUrl } from './cards.ts';
+import type { GuideDependencies } from './dependencies.ts';
 import type { GuideInvitationRecord, GuideModels, GuideRecord, StoreRecord } from './models.ts';
+import { guideShopPath, guideShopUrl } from './shop-links.ts';
+
+/** What a guide's view needs besides the record: its store's name and where the H5 storefront is. */
+type GuideViewDependencies = Pick<GuideDependencies, 'models' | 'h5Origin'>;
 
 /** A random code of `length` characters from the unambiguous alphabet. */
 export function randomCode(length: number): string {
@@ -32,7 +39,7 @@ const duplicateOf = (error: unknown, field: string) =>
   isDuplicateKeyError(error) && field in ((error as { keyPattern?: Record<string, unknown> }).keyPattern ?? {});
 
 const storeNotFound = (field?: string) => new AppError('NOT_FOUND', { message: '门店不存在', ...(field && { details: { field } }) });
-const guideNotFound = () => new AppError('NOT_FOUND', { message: '导购不存在' });
+export const guideNotFound = () => new AppError('NOT_FOUND', { message: '导购不存在' });
 const storeNameTaken = (cause: unknown) => new AppError('CONFLICT', { message: '已有同名门店', details: { field: 'name' }, cause });
 const wecomUserIdTaken = (cause: unknown) =>
   new AppError('CONFLICT', { message: '该企业微信账号已关联其他导购', details: { field: 'wecomUserId' }, cause });
@@ -58,6 +65,7 @@ function toStoreView(store: StoreRecord, activeGuideCount: number): Store {
     phone: store.phone,
     status: store.status,
     activeGuideCount,
+    wechatPayStoreId: store.wechatPayStoreId ?? null,
     createdAt: store.createdAt.toISOString(),
   };
 }
@@ -93,6 +101,7 @@ export async function createStore(models: GuideModels, request: CreateStoreReque
       address: request.address ?? '',
       phone: request.phone ?? '',
       status: 'active',
+      ...(typeof request.wechatPayStoreId === 'number' && { wechatPayStoreId: request.wechatPayStoreId }),
       createdAt: now,
       updatedAt: now,
     });
@@ -103,13 +112,20 @@ export async function createStore(models: GuideModels, request: CreateStoreReque
   }
 }
 
+/** Another WeChat Pay store id (or none) ends the 支付即服务 registrations of the store's guides: they were made under the old one. */
 export async function updateStore(models: GuideModels, id: string, request: UpdateStoreRequest): Promise<Store> {
+  const { wechatPayStoreId, ...rest } = request;
+  const update = {
+    $set: { ...rest, ...(typeof wechatPayStoreId === 'number' && { wechatPayStoreId }), updatedAt: new Date() },
+    ...(wechatPayStoreId === null && { $unset: { wechatPayStoreId: 1 } }),
+  };
   try {
-    const store = await models.Store.findByIdAndUpdate(
-      id,
-      { $set: { ...request, updatedAt: new Date() } },
-      { returnDocument: 'after' },
-    ).lean<StoreRecord>();
+    const before = await models.Store.findByIdAndUpdate(id, update, { returnDocument: 'before' }).lean<StoreRecord>();
+    if (before === null) throw storeNotFound();
+    if (wechatPayStoreId !== undefined && wechatPayStoreId !== (before.wechatPayStoreId ?? null)) {
+      await endWechatPayRegistrationsOfStore(models, before._id);
+    }
+    const store = await models.Store.findById(id).lean<StoreRecord>();
     if (store === null) throw storeNotFound();
     return await storeView(models, store);
   } catch (error) {
@@ -127,7 +143,7 @@ async function assertStoreOpen(models: GuideModels, storeId: string): Promise<vo
 
 // --- Guides -------------------------------------------------------------------------------------
 
-async function toGuideViews(models: GuideModels, guides: GuideRecord[]): Promise<Guide[]> {
+async function toGuideViews({ models, h5Origin }: GuideViewDependencies, guides: GuideRecord[]): Promise<Guide[]> {
   const storeIds = [...new Set(guides.map((guide) => guide.storeId.toHexString()))].map((id) => new Types.ObjectId(id));
   const stores = await models.Store.find({ _id: { $in: storeIds } }, { name: 1 }).lean<Pick<StoreRecord, '_id' | 'name'>[]>();
   const storeNames = new Map(stores.map((store) => [store._id.toHexString(), store.name]));
@@ -141,13 +157,17 @@ async function toGuideViews(models: GuideModels, guides: GuideRecord[]): Promise
     phone: guide.phone,
     status: guide.status,
     bound: guide.shopperId !== undefined,
+    wechatPayGuideId: guide.wechatPayGuideId ?? null,
     createdAt: guide.createdAt.toISOString(),
     leftAt: guide.leftAt?.toISOString() ?? null,
+    avatarUrl: guideAvatarUrl(guide),
+    shopPath: guideShopPath(guide.code),
+    shopUrl: guideShopUrl(h5Origin, guide.code),
   }));
 }
 
-async function guideView(models: GuideModels, guide: GuideRecord): Promise<Guide> {
-  const [view] = await toGuideViews(models, [guide]);
+async function guideView(deps: GuideViewDependencies, guide: GuideRecord): Promise<Guide> {
+  const [view] = await toGuideViews(deps, [guide]);
   return view!;
 }
 
@@ -157,7 +177,8 @@ function containsKeyword(keyword: string): RegExp {
 }
 
 /** Newest first, by store, status and keyword (name, code, phone, WeCom userid). */
-export async function listGuides(models: GuideModels, query: GuideListQuery): Promise<GuideListReply> {
+export async function listGuides(deps: GuideViewDependencies, query: GuideListQuery): Promise<GuideListReply> {
+  const { models } = deps;
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 20;
   const filter: QueryFilter<GuideRecord> = {};
@@ -175,21 +196,33 @@ export async function listGuides(models: GuideModels, query: GuideListQuery): Pr
       .lean<GuideRecord[]>(),
     models.Guide.countDocuments(filter),
   ]);
-  return { items: await toGuideViews(models, guides), total, page, pageSize };
+  return { items: await toGuideViews(deps, guides), total, page, pageSize };
 }
 
-export async function getGuide(models: GuideModels, id: string): Promise<Guide> {
+export async function getGuide(deps: GuideViewDependencies, id: string): Promise<Guide> {
+  return guideView(deps, await guideRecord(deps.models, id));
+}
+
+async function guideRecord(models: GuideModels, id: string): Promise<GuideRecord> {
   const guide = await models.Guide.findById(id).lean<GuideRecord>();
   if (guide === null) throw guideNotFound();
-  return guideView(models, guide);
+  return guide;
+}
+
+/** A guide on duty (what their shop code, posters and avatar belong to); a departed guide is 409 GUIDE_LEFT. */
+export async function activeGuideRecord(models: GuideModels, id: string): Promise<GuideRecord> {
+  const guide = await guideRecord(models, id);
+  if (guide.status !== 'active') throw new AppError('GUIDE_LEFT');
+  return guide;
 }
 
 /** `drawCode` is the source of short codes (tests pass a predictable one to prove collisions are retried). */
 export async function createGuide(
-  models: GuideModels,
+  deps: GuideViewDependencies,
   request: CreateGuideRequest,
   drawCode: () => string = () => randomCode(GUIDE_CODE_LENGTH),
 ): Promise<Guide> {
+  const { models } = deps;
   await assertStoreOpen(models, request.storeId);
   const now = new Date();
   try {
@@ -205,7 +238,7 @@ export async function createGuide(
         updatedAt: now,
       }),
     );
-    return await guideView(models, created.toObject());
+    return await guideView(deps, created.toObject());
   } catch (error) {
     if (duplicateOf(error, 'wecomUserId')) throw wecomUserIdTaken(error);
     throw error;
@@ -213,7 +246,8 @@ export async function createGuide(
 }
 
 /** Only guides on duty change (a departed guide's record is history). */
-export async function updateGuide(models: GuideModels, id: string, request: UpdateGuideRequest): Promise<Guide> {
+export async function updateGuide(deps: GuideViewDependencies, id: string, request: UpdateGuideRequest): Promise<Guide> {
+  const { models } = deps;
   if (request.storeId !== undefined) await assertStoreOpen(models, request.storeId);
   const { wecomUserId, storeId, ...rest } = request;
   const update = {
@@ -226,18 +260,19 @@ export async function updateGuide(models: GuideModels, id: string, request: Upda
     ...(wecomUserId === null && { $unset: { wecomUserId: 1 } }),
   };
   try {
-    const guide = await models.Guide.findOneAndUpdate({ _id: id, status: 'active' }, update, {
-      returnDocument: 'after',
+    const before = await models.Guide.findOneAndUpdate({ _id: id, status: 'active' }, update, {
+      returnDocument: 'before',
     }).lean<GuideRecord>();
-    if (guide === null) throw await whyNotActive(models, id);
-    return await guideView(models, guide);
+    if (before === null) throw await whyNotActive(models, id);
+    return await guideView(deps, await withoutOutdatedWechatPayRegistration(models, before));
   } catch (error) {
     if (duplicateOf(error, 'wecomUserId')) throw wecomUserIdTaken(error);
     throw error;
   }
 }
 
-async function whyNotActive(models: GuideModels, id: string): Promise<AppError> {
+/** Why a guarded write to an active guide matched nothing: no such guide, or one who left. */
+export async function whyNotActive(models: GuideModels, id: string): Promise<AppError> {
   return (await models.Guide.exists({ _id: id })) === null ? guideNotFound() : new AppError('GUIDE_LEFT');
 }
 
@@ -245,7 +280,8 @@ async function whyNotActive(models: GuideModels, id: string): Promise<AppError> 
  * Marks a guide as left. Their WeChat user is unbound (the workbench closes to them, and they may be
  * invited again as another guide later); unused invitations stop working because redemption needs an active guide.
  */
-export async function markGuideLeft(models: GuideModels, id: string): Promise<Guide> {
+export async function markGuideLeft(deps: GuideViewDependencies, id: string): Promise<Guide> {
+  const { models } = deps;
   const now = new Date();
   const guide = await models.Guide.findOneAndUpdate(
     { _id: id, status: 'active' },
@@ -253,7 +289,52 @@ export async function markGuideLeft(models: GuideModels, id: string): Promise<Gu
     { returnDocument: 'after' },
   ).lean<GuideRecord>();
   if (guide === null) throw await whyNotActive(models, id);
-  return guideView(models, guide);
+  return guideView(deps, guide);
+}
+
+/**
+ * Makes a square JPEG of the photo (it is drawn in circles and on posters), stores it and sets it as the guide's
+ * avatar. The photo is checked before anything is stored, and the guide must still be on duty when it is set.
+ */
+export async function changeGuideAvatar(
+  deps: GuideViewDependencies & Pick<GuideDependencies, 'images'>,
+  id: string,
+  photo: Buffer,
+): Promise<Guide> {
+  const { models } = deps;
+  await activeGuideRecord(models, id);
+  const avatar = await deps.images.put(await squareAvatar(photo), 'image/jpeg');
+  const guide = await models.Guide.findOneAndUpdate(
+    { _id: id, status: 'active' },
+    { $set: { avatarImageId: avatar.id, updatedAt: new Date() } },
+    { returnDocument: 'after' },
+  ).lean<GuideRecord>();
+  if (guide === null) throw await whyNotActive(models, id);
+  return guideView(deps, guide);
+}
+
+// --- WeChat Pay 支付即服务 registrations ------------------------------------------------------------
+
+/**
+ * A registration is made for the guide's WeCom userid under their store's WeChat Pay store id: once either changes,
+ * orders must no longer be assigned to it (its contact QR would be the old member's), so it ends and the guide is
+ * registered again. `before` is the guide as it was before a change; resolves with the guide as it is now.
+ */
+export async function withoutOutdatedWechatPayRegistration(models: GuideModels, before: GuideRecord): Promise<GuideRecord> {
+  const now = await guideRecord(models, before._id.toHexString());
+  const registered = before.wechatPayGuideId;
+  if (registered === undefined || (now.storeId.equals(before.storeId) && now.wecomUserId === before.wecomUserId)) return now;
+  const ended = await models.Guide.findOneAndUpdate(
+    { _id: before._id, wechatPayGuideId: registered },
+    { $unset: { wechatPayGuideId: 1 } },
+    { returnDocument: 'after' },
+  ).lean<GuideRecord>();
+  return ended ?? now;
+}
+
+/** The store's WeChat Pay store id changed: its guides' registrations were made under the old one. */
+export async function endWechatPayRegistrationsOfStore(models: GuideModels, storeId: Types.ObjectId): Promise<void> {
+  await models.Guide.updateMany({ storeId, wechatPayGuideId: { $exists: true } }, { $unset: { wechatPayGuideId: 1 } });
 }
 
 // --- Invitations --------------------------------------------------------------------------------
@@ -285,7 +366,13 @@ export async function issueInvitation(models: GuideModels, guideId: string, issu
  * wins, and a refusal of the second step leaves the code unspent. The unique index on `shopperId` keeps one
  * shopper from becoming two guides through two codes at once.
  */
-export async function redeemInvitation(models: GuideModels, code: string, shopperId: Types.ObjectId, now = new Date()): Promise<Guide> {
+export async function redeemInvitation(
+  deps: GuideViewDependencies,
+  code: string,
+  shopperId: Types.ObjectId,
+  now = new Date(),
+): Promise<Guide> {
+  const { models } = deps;
   if ((await models.Guide.exists({ shopperId })) !== null) throw new AppError('ALREADY_A_GUIDE');
   try {
     const guide = await models.Guide.db.transaction(async (session) => {
@@ -307,16 +394,20 @@ export async function redeemInvitation(models: GuideModels, code: string, shoppe
       if (bound === null) throw new AppError('GUIDE_NOT_BINDABLE');
       return bound;
     });
-    return await guideView(models, guide);
+    return await guideView(deps, guide);
   } catch (error) {
     if (duplicateOf(error, 'shopperId')) throw new AppError('ALREADY_A_GUIDE', { cause: error });
     throw error;
   }
 }
 
-/** The guide the shopper is bound to, if any (a guide who left is unbound). */
-export async function guideOfShopper(models: GuideModels, shopperId: Types.ObjectId): Promise<Guide> {
+/** The guide the shopper is bound to, if any (a guide who left is unbound): the workbench's guide. */
+export async function guideRecordOfShopper(models: GuideModels, shopperId: Types.ObjectId): Promise<GuideRecord> {
   const guide = await models.Guide.findOne({ shopperId }).lean<GuideRecord>();
   if (guide === null) throw new AppError('NOT_FOUND', { message: '你还不是导购，请先输入邀请码' });
-  return guideView(models, guide);
+  return guide;
+}
+
+export async function guideOfShopper(deps: GuideViewDependencies, shopperId: Types.ObjectId): Promise<Guide> {
+  return guideView(deps, await guideRecordOfShopper(deps.models, shopperId));
 }

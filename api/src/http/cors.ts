@@ -11,7 +11,7 @@ export function corsForOrigins(origins: readonly string[]): AppMiddleware {
   return cors({
     origin: (ctx) => (allowed.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Idempotency-Key'],
     exposeHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });

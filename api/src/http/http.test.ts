@@ -167,7 +167,7 @@ describe('CORS', () => {
       .set('Access-Control-Request-Headers', 'content-type,authorization');
     expect(allowed.status).toBe(204);
     expect(allowed.headers['access-control-allow-origin']).toBe(ADMIN_ORIGIN);
-    expect(allowed.headers['access-control-allow-headers']).toBe('Authorization,Content-Type,X-Request-Id');
+    expect(allowed.headers['access-control-allow-headers']).toBe('Authorization,Content-Type,X-Request-Id,Idempotency-Key');
     expect(allowed.headers['access-control-allow-methods']).toContain('POST');
 
     const denied = await api.http

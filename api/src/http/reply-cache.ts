@@ -1,6 +1,6 @@
 /**
  * Serialised replies of public GET routes kept for a few seconds, for the storefront reads every visitor
- * makes (product list, product detail, category tree). A hit is answered before the body parser and the router
+ * makes (product list, product detail, category tree, guide shop). A hit is answered before the body parser and the router
  * (see `cachedReplies` in routes.ts): no handler, database, schema check or serialisation; concurrent misses for one key share a single load. `clear()` is called
  * by this instance's writes to the data behind the replies, so a merchant sees their own change at once;
  * other API instances (and changes the cache is not told about, such as stock taken by orders) show it
@@ -12,6 +12,9 @@ export interface ReplyCacheOptions {
   maxEntries?: number;
   now?: () => number;
 }
+
+/** How long a storefront read (catalog, guide shop) may be served from memory. */
+export const STOREFRONT_REPLY_TTL_MS = 2000;
 
 interface Entry<Value> {
   value: Value;

@@ -116,6 +116,22 @@ async function respond(ctx: RouteContext, route: Route): Promise<void> {
   if (contentType === 'text/plain') ctx.type = 'text';
 }
 
+/** A write through one of `routes` drops `replies` once it has succeeded, so the next read shows the change. */
+export function clearingRepliesOnChange(routes: readonly Route[], replies: ReplyCache): Route[] {
+  return routes.map((route) =>
+    route.method === 'get'
+      ? route
+      : {
+          ...route,
+          async handle(ctx, input) {
+            const reply = await route.handle(ctx, input);
+            replies.clear();
+            return reply;
+          },
+        },
+  );
+}
+
 /**
  * Answers a GET whose exact URL one of the routes' caches answered moments ago, ahead of the body parser and the
  * router: that request passed the same validation then, and cached routes are public (see `cache`).

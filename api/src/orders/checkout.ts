@@ -3,11 +3,14 @@ import { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import type { CheckoutPreviewReply, CheckoutPreviewRequest, CreateOrderRequest } from '@mall/shared';
 import { currentLine, currentSkus, type CurrentLine } from '../cart/current-lines.ts';
+import type { CartItem } from '../cart/models.ts';
 import { cartLinesForCheckout, removeBoughtLines } from '../cart/service.ts';
 import { releaseStock, reserveStock } from '../catalog/stock.ts';
 import { findAddress, listAddresses } from '../customers/addresses.ts';
 import { addressFields, type Shopper } from '../customers/models.ts';
+import { attributionAtCheckout, type GuideOrderSource } from '../attribution/orders.ts';
 import { isDuplicateKeyError } from '../db/errors.ts';
+import { guideCartForCheckout } from '../guide-orders/service.ts';
 import { AppError } from '../http/errors.ts';
 import { abandonCheckoutClaim } from './abandoned-checkouts.ts';
 import type { CommerceDependencies } from './dependencies.ts';
@@ -16,31 +19,38 @@ import { allocateOrderNumber } from './order-numbers.ts';
 import { standardCalculators } from './pricing/calculators.ts';
 import { priceOrder, type OrderPricing, type PricingLineInput } from './pricing/chain.ts';
 
-/** What is being bought, and whether it comes from the cart (those lines leave it once ordered). */
+/** What is being bought, whether it comes from the cart (those lines leave it once ordered), and from which guide's cart. */
 interface Purchase {
   lines: { skuId: string; quantity: number; fallback: { title: string; specText: string; productId: string } }[];
   fromCart: boolean;
+  guideOrder?: GuideOrderSource;
 }
 
-type PurchaseRequest = Pick<CheckoutPreviewRequest, 'items' | 'fromCart' | 'skuIds'>;
+type PurchaseRequest = Pick<CheckoutPreviewRequest, 'items' | 'fromCart' | 'skuIds' | 'guideCartToken'>;
 
 /** Shown for a SKU the catalog does not have at all (never did, or its draft product was deleted). */
 const MISSING_SKU = { title: '商品已失效', specText: '', productId: '' };
 
+/** Lines kept by a cart or a guide cart, with the title they last saw of each SKU (for one the catalog no longer has). */
+function storedLines(items: readonly Pick<CartItem, 'skuId' | 'quantity' | 'title' | 'specText' | 'productId'>[]): Purchase['lines'] {
+  return items.map((item) => ({
+    skuId: item.skuId.toHexString(),
+    quantity: item.quantity,
+    fallback: { title: item.title, specText: item.specText, productId: item.productId.toHexString() },
+  }));
+}
+
 async function resolvePurchase(deps: CommerceDependencies, shopperId: Types.ObjectId, request: PurchaseRequest): Promise<Purchase> {
+  if (request.guideCartToken !== undefined) {
+    const { items, source } = await guideCartForCheckout(deps, shopperId, request.guideCartToken);
+    return { lines: storedLines(items), fromCart: false, guideOrder: source };
+  }
   if (request.items !== undefined) {
     return { lines: request.items.map((item) => ({ ...item, fallback: MISSING_SKU })), fromCart: false };
   }
   const items = await cartLinesForCheckout(deps.carts, shopperId, request.skuIds);
   if (items.length === 0) throw new AppError('CART_EMPTY');
-  return {
-    lines: items.map((item) => ({
-      skuId: item.skuId.toHexString(),
-      quantity: item.quantity,
-      fallback: { title: item.title, specText: item.specText, productId: item.productId.toHexString() },
-    })),
-    fromCart: true,
-  };
+  return { lines: storedLines(items), fromCart: true };
 }
 
 async function currentLinesOf(deps: CommerceDependencies, purchase: Purchase): Promise<CurrentLine[]> {
@@ -162,6 +172,7 @@ async function placeOrder(
   const unavailable = lines.filter((line) => line.problem === 'off_sale').map((line) => line.skuId);
   if (unavailable.length > 0) throw new AppError('ITEM_UNAVAILABLE', { details: { skuIds: unavailable } });
   const pricing = priceOrder(lines.map(pricingInput), standardCalculators());
+  const attribution = await attributionAtCheckout(deps, shopper._id, deps.now(), purchase.guideOrder);
 
   // The guarded reservation is the stock check: nothing is written when any line runs short. The claim
   // notes the lines first, so stock reserved by a checkout that dies before its order is written comes back.
@@ -197,6 +208,7 @@ async function placeOrder(
       payerOpenid: shopper.openid,
       payDeadline: new Date(placedAt.getTime() + deps.config.orderPaymentTimeoutMinutes * 60_000),
       stock: 'reserved',
+      attribution,
       history: [
         { event: 'created', from: null, to: 'pending_payment', at: placedAt, actor: { type: 'shopper', id: shopper._id.toHexString() } },
       ],

@@ -1,11 +1,14 @@
 import type { Model } from 'mongoose';
 import type { Config } from '@mall/config';
+import { attributionModels, ensureAttributionIndexes, type AttributionModels } from '../attribution/models.ts';
 import { afterSaleModel, type AfterSaleModel } from '../after-sales/models.ts';
 import { cartModel, type Cart } from '../cart/models.ts';
 import { localImageStorage, type ImageStorage } from '../catalog/image-storage.ts';
 import { catalogModels, ensureCatalogIndexes, type CatalogModels } from '../catalog/models.ts';
 import { customerModels, ensureCustomerIndexes, type CustomerModels } from '../customers/models.ts';
 import type { Database } from '../db/database.ts';
+import { ensureGuideCartIndexes, guideCartModel, type GuideCartModel } from '../guide-orders/models.ts';
+import { ensureGuideIndexes, guideModels, type GuideModels } from '../guides/models.ts';
 import { ensurePaymentIndexes, paymentModels, type PaymentModels } from '../payments/models.ts';
 import { carrierTrackingFromConfig, type CarrierTrackingClient } from '../platform/carrier-tracking/client.ts';
 import { miniProgramClientFromConfig, type MiniProgramClient } from '../platform/miniprogram/client.ts';
@@ -21,6 +24,11 @@ export interface CommerceDependencies {
   carts: Model<Cart>;
   payments: PaymentModels;
   afterSales: AfterSaleModel;
+  /** Who brought the shopper: orders are attributed to the bound guide, or one assigned at payment. */
+  attribution: AttributionModels;
+  guides: GuideModels;
+  /** Carts guides built and shared (代客下单): checkout buys their lines for the guide. */
+  guideCarts: GuideCartModel;
   images: ImageStorage;
   wechatPay: WechatPayClient;
   /** Shipping uploads (发货信息管理). */
@@ -39,6 +47,9 @@ export function commerceDependencies(config: Config, db: Pick<Database, 'connect
     carts: cartModel(db.connection),
     payments: paymentModels(db.connection),
     afterSales: afterSaleModel(db.connection),
+    attribution: attributionModels(db.connection),
+    guides: guideModels(db.connection),
+    guideCarts: guideCartModel(db.connection),
     images: localImageStorage(config.uploadsDir),
     wechatPay: wechatPayClientFromConfig(config),
     miniProgram: miniProgramClientFromConfig(config),
@@ -55,6 +66,9 @@ export async function ensureCommerceIndexes(deps: CommerceDependencies): Promise
     ensureOrderIndexes(deps.orders),
     ensurePaymentIndexes(deps.payments),
     deps.afterSales.init(),
+    ensureAttributionIndexes(deps.attribution),
+    ensureGuideIndexes(deps.guides),
+    ensureGuideCartIndexes(deps.guideCarts),
     deps.carts.init(),
   ]);
 }

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { orderHistoryEvents, type OrderHistoryEvent } from '@mall/shared';
+import { orderChannels, orderHistoryEvents, type OrderChannel, type OrderHistoryEvent } from '@mall/shared';
 import { modelOf } from '../db/model-of.ts';
 import { historyEntrySchema, type HistoryRecord } from './history.ts';
 import { dailyCounterModel } from './order-numbers.ts';
@@ -38,6 +38,28 @@ export interface ShippingUploadRecord {
  */
 export type OrderStockState = 'reserved' | 'released' | 'sold';
 
+/**
+ * Who brought the order (PRODUCT.md, order attribution): its channel and source touch, and a snapshot of the
+ * guide — the shopper's bound guide at checkout, the guide whose cart was checked out (代客下单), or the one
+ * assigned when payment starts (`guideSource`).
+ */
+export interface OrderAttributionRecord {
+  channel: OrderChannel;
+  /** The shopper's latest guide touch within ORDER_TOUCH_WINDOW_MS before checkout. */
+  touchId?: Types.ObjectId;
+  liveRoomId?: string;
+  guideId?: Types.ObjectId;
+  guideCode?: string;
+  guideName?: string;
+  storeId?: Types.ObjectId;
+  storeName?: string;
+  guideSource?: 'binding' | 'payment-assignment' | 'guide-order';
+  /** The guide cart the order was placed from (guide-orders). */
+  guideCartId?: Types.ObjectId;
+  /** Set once the guide was assigned to the WeChat Pay transaction (支付即服务). */
+  wechatPayGuideAssignedAt?: Date;
+}
+
 export interface OrderRecord {
   _id: Types.ObjectId;
   /** 17 digits, unique; also WeChat Pay's out_trade_no. */
@@ -67,6 +89,7 @@ export interface OrderRecord {
   shippingUpload?: ShippingUploadRecord;
   /** The state before a refund request (the state machine's `previous`). */
   statusBeforeRefund?: OrderStatus;
+  attribution: OrderAttributionRecord;
   history: OrderHistoryRecord[];
   createdAt: Date;
   updatedAt: Date;
@@ -131,6 +154,25 @@ const orderSchema = new Schema<OrderRecord>(
       ),
     },
     statusBeforeRefund: { type: String, enum: orderStatuses },
+    attribution: {
+      type: new Schema<OrderAttributionRecord>(
+        {
+          channel: { type: String, enum: orderChannels, required: true },
+          touchId: Schema.Types.ObjectId,
+          liveRoomId: String,
+          guideId: Schema.Types.ObjectId,
+          guideCode: String,
+          guideName: String,
+          storeId: Schema.Types.ObjectId,
+          storeName: String,
+          guideSource: { type: String, enum: ['binding', 'payment-assignment', 'guide-order'] },
+          guideCartId: Schema.Types.ObjectId,
+          wechatPayGuideAssignedAt: Date,
+        },
+        { _id: false },
+      ),
+      required: true,
+    },
     history: { type: [historySchema], required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -152,6 +194,13 @@ orderSchema.index({ 'address.recipientName': 1, createdAt: -1 });
 // The shipping upload retries (pending and due) and auto-completion (shipped long enough ago).
 orderSchema.index({ 'shippingUpload.state': 1, 'shippingUpload.nextAttemptAt': 1 });
 orderSchema.index({ status: 1, 'shipping.shippedAt': 1 });
+// A guide's orders (workbench, performance recomputation).
+orderSchema.index({ 'attribution.guideId': 1, createdAt: -1 });
+// The orders placed from each guide cart (the guide's list of carts).
+orderSchema.index(
+  { 'attribution.guideCartId': 1, createdAt: -1 },
+  { partialFilterExpression: { 'attribution.guideCartId': { $exists: true } } },
+);
 
 /**
  * Taken before a checkout reserves anything, one per shopper and key: of identical checkouts racing, one

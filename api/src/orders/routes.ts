@@ -17,6 +17,15 @@ import type { CommerceDependencies } from './dependencies.ts';
 import { cancelByShopper, listShopperOrders } from './service.ts';
 import { toOrderView } from './views.ts';
 
+/** Why a guide cart (`guideCartToken`) cannot be checked out. */
+const GUIDE_CART_CHECKOUT_ERRORS = [
+  'GUIDE_CART_NOT_FOUND',
+  'GUIDE_CART_NOT_YOURS',
+  'GUIDE_CART_WITHDRAWN',
+  'GUIDE_CART_EXPIRED',
+  'GUIDE_LEFT',
+] as const;
+
 /** Checkout and the shopper's own orders; another shopper's order answers 404 like an unknown one. */
 export function orderRoutes(deps: CommerceDependencies): Route[] {
   return [
@@ -29,7 +38,7 @@ export function orderRoutes(deps: CommerceDependencies): Route[] {
       access: 'shopper',
       body: checkoutPreviewRequestSchema,
       reply: { status: 200, description: 'The priced lines, each flagged if it cannot be bought', schema: checkoutPreviewReplySchema },
-      errors: ['NOT_FOUND', 'CART_EMPTY'],
+      errors: ['NOT_FOUND', 'CART_EMPTY', ...GUIDE_CART_CHECKOUT_ERRORS],
       async handle(ctx, { body }) {
         return previewCheckout(deps, signedInShopper(ctx).shopper._id, body);
       },
@@ -43,7 +52,7 @@ export function orderRoutes(deps: CommerceDependencies): Route[] {
       access: 'shopper',
       body: createOrderRequestSchema,
       reply: { status: 201, description: 'The order (the earlier one when the idempotency key was used before)', schema: orderReplySchema },
-      errors: ['NOT_FOUND', 'OUT_OF_STOCK', 'ITEM_UNAVAILABLE', 'CART_EMPTY', 'CONFLICT'],
+      errors: ['NOT_FOUND', 'OUT_OF_STOCK', 'ITEM_UNAVAILABLE', 'CART_EMPTY', 'CONFLICT', ...GUIDE_CART_CHECKOUT_ERRORS],
       async handle(ctx, { body }) {
         const { order } = await createOrder(deps, signedInShopper(ctx).shopper, body, ctx.state.log);
         return { order: toOrderView(deps.images, order) };

@@ -4,6 +4,9 @@ import type { PaymentStatusReply, PrepayReply } from '@mall/shared';
 import { settleRefundNumber } from '../after-sales/settlement.ts';
 import { confirmSoldStock } from '../catalog/stock.ts';
 import { isDuplicateKeyError } from '../db/errors.ts';
+import { attributeAtPayment } from '../attribution/orders.ts';
+import { assignSmartGuide } from '../attribution/smart-guide.ts';
+import { rollUpPaidOrder } from '../guide-performance/rollups.ts';
 import { AppError } from '../http/errors.ts';
 import type { CommerceDependencies } from '../orders/dependencies.ts';
 import type { OrderRecord } from '../orders/models.ts';
@@ -78,6 +81,8 @@ export async function prepayOrder(deps: CommerceDependencies, order: OrderRecord
   // Without credentials no order can reach WeChat Pay: refuse before marking this one as known there.
   const missing = missingWechatPaySettings({ ...deps.config.wechatPay, appId: deps.config.wechat.appId ?? '' });
   if (missing.length > 0) throw platformNotConfigured('wechatpay', missing);
+  // Every paid customer has a guide to add: one is assigned now if the shopper had none at checkout.
+  const attributed = await attributeAtPayment(deps, order, log);
   // Recorded before asking: from now on WeChat Pay may know this order, so expiry must query and close it.
   await deps.orders.Order.updateOne({ _id: order._id, prepayRequestedAt: { $exists: false } }, { $set: { prepayRequestedAt: now } });
   let prepay;
@@ -104,6 +109,8 @@ export async function prepayOrder(deps: CommerceDependencies, order: OrderRecord
   if (order.prepayId !== prepay.prepayId) {
     await deps.orders.Order.updateOne({ _id: order._id }, { $set: { prepayId: prepay.prepayId } });
   }
+  // WeChat Pay knows the order now and it cannot be paid before this reply reaches the shopper.
+  await assignSmartGuide(deps, attributed, log);
   const cashierUrl = sandboxCashierUrl(deps, order.orderNo, prepay.prepayId);
   return {
     orderNo: order.orderNo,
@@ -205,6 +212,7 @@ export async function applyTransaction(
         deps.catalog,
         paid.lines.map((line) => ({ skuId: line.skuId, quantity: line.quantity })),
       );
+      await rollUpPaidOrder(deps, paid, log);
       log.info({ orderNo: order.orderNo, transactionId, source }, 'order paid');
       return 'paid';
     }

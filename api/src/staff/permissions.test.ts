@@ -58,6 +58,8 @@ describe('role matrix', () => {
       'after_sales.write': ['owner', 'operator', 'store_manager'],
       'guides.read': ['owner', 'operator', 'store_manager', 'viewer'],
       'guides.write': ['owner', 'operator'],
+      'customers.read': ['owner', 'operator', 'store_manager', 'viewer'],
+      'settings.write': ['owner', 'operator'],
     });
     expect(allowedRoles('public')).toBeNull();
     expect(allowedRoles('signed-in')).toEqual(staffRoles);

@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type { Logger } from 'pino';
 import request from 'supertest';
 import { loadConfig, type Config } from '@mall/config';
-import type { StaffRole } from '@mall/shared';
+import { staffRoles, type StaffRole } from '@mall/shared';
 import { createApp } from '../app.ts';
 import type { Database } from '../db/database.ts';
 import type { AppState } from '../http/context.ts';
@@ -66,4 +66,15 @@ export async function signIn(http: TestApp['http'], username: string, password =
   const response = await http.post('/api/staff/login').send({ username, password });
   if (response.status !== 200) throw new Error(`sign-in as ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
   return (response.body as { token: string }).token;
+}
+
+/** One signed-in staff member of every role, named `<prefix>-<role>` (the store manager of store `sh-01`). */
+export async function signInEveryRole(db: Database, http: TestApp['http'], prefix: string): Promise<Record<StaffRole, string>> {
+  const tokens = {} as Record<StaffRole, string>;
+  for (const role of staffRoles) {
+    const username = `${prefix}-${role}`.replace('_', '-');
+    await createStaffAccount(db, { username, role, ...(role === 'store_manager' && { storeId: 'sh-01' }) });
+    tokens[role] = await signIn(http, username);
+  }
+  return tokens;
 }

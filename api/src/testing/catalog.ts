@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { staffRoles, type AdminProduct, type Category, type CreateProductRequest, type StaffRole } from '@mall/shared';
+import { type AdminProduct, type Category, type CreateProductRequest, type StaffRole } from '@mall/shared';
 import { catalogModels, ensureCatalogIndexes, type CatalogModels } from '../catalog/models.ts';
 import type { Database } from '../db/database.ts';
-import { createStaffAccount, signIn, testApp, type TestApp } from './app.ts';
+import { signInEveryRole, testApp, type TestApp } from './app.ts';
 import { startTestDatabaseServer, type TestDatabaseServer } from './database.ts';
 
 /** A real 1×1 PNG. */
@@ -47,12 +47,7 @@ export async function startCatalogTest(): Promise<CatalogTestContext> {
   const api = testApp(db, { env: { UPLOADS_DIR: uploadsDir } });
   const models = catalogModels(db.connection);
   await ensureCatalogIndexes(models);
-  const tokens = {} as Record<StaffRole, string>;
-  for (const role of staffRoles) {
-    const username = `catalog-${role}`.replace('_', '-');
-    await createStaffAccount(db, { username, role, ...(role === 'store_manager' && { storeId: 'sh-01' }) });
-    tokens[role] = await signIn(api.http, username);
-  }
+  const tokens = await signInEveryRole(db, api.http, 'catalog');
   return {
     server,
     db,

@@ -23,16 +23,16 @@ export interface ListeningApp {
 /**
  * The app on a fresh database, listening on a free port, with a sandbox that calls it back, as WeChat Pay does. The
  * port is taken first and the app attached to it after: the app's configuration points at the sandbox, and the
- * sandbox needs the app's URL.
+ * sandbox needs the app's URL. `env` adds to the configuration (e.g. a temporary UPLOADS_DIR for tests that store images).
  */
-export async function startListeningApp(): Promise<ListeningApp> {
+export async function startListeningApp(env: Record<string, string> = {}): Promise<ListeningApp> {
   const databaseServer = await startTestDatabaseServer();
   const db = await databaseServer.connect();
   const listener = http.createServer();
   await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
   const appUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
   const testSandbox = await startTestSandbox({ appUrl });
-  const config = testSandbox.config({ PUBLIC_API_URL: appUrl });
+  const config = testSandbox.config({ PUBLIC_API_URL: appUrl, ...env });
   const app = createApp({ config, db, logger: createLogger('silent') });
   listener.on('request', app.callback());
   const deps = await testCommerce(db, config);

@@ -2,6 +2,16 @@ import Taro from '@tarojs/taro';
 import { z } from 'zod';
 import {
   ApiError,
+  guideOrderPageSchema,
+  myPerformanceReplySchema,
+  type GuideOrderPage,
+  type MyGuideOrdersQuery,
+  type MyPerformanceReply,
+  guideContactReplySchema,
+  guideShopContactReplySchema,
+  type ContactSurface,
+  type GuideContactReply,
+  type GuideShopContactReply,
   afterSaleListReplySchema,
   afterSaleReplySchema,
   imageReplySchema,
@@ -18,7 +28,26 @@ import {
   checkoutPreviewReplySchema,
   errorCatalogue,
   guideReplySchema,
+  guideShopAssetsReplySchema,
+  type GuideShopAssetsReply,
+  guidePicksReplySchema,
+  guideShopReplySchema,
+  guideCartListReplySchema,
+  guideCartReplySchema,
+  sharedGuideCartReplySchema,
+  type CreateGuideCartRequest,
+  type GuideCartListQuery,
+  type GuideCartListReply,
+  type GuideCartReply,
+  type SharedGuideCartReply,
+  myGuideReplySchema,
+  recordTouchReplySchema,
+  type GuidePicksReply,
   type GuideReply,
+  type GuideShopReply,
+  type MyGuideReply,
+  type RecordTouchReply,
+  type RecordTouchRequest,
   type RedeemInvitationRequest,
   healthReplySchema,
   networkFailed,
@@ -74,8 +103,8 @@ export interface ApiClient {
   searchProducts(query: ProductSearchQuery): Promise<ProductSearchReply>;
   /** `GET /api/products/:id`: an on-sale product with its SKUs (404 for anything else). */
   product(id: string): Promise<StorefrontProductReply>;
-  /** Where the page loads a stored image from: the API's relative URLs resolved against the API's base URL. */
-  imageUrl(image: StoredImage): string;
+  /** Where the page loads a stored image (or a guide's avatar) from: the API's relative URLs resolved against the API's base URL. */
+  imageUrl(image: Pick<StoredImage, 'url'>): string;
   /** `POST /api/shopper/login`: a `wx.login` code for a shopper token. */
   shopperLogin(code: string): Promise<ShopperLoginReply>;
   /** `POST /api/dev/sandbox-login-code`: development only (sandboxed API), a test user's login code for H5. */
@@ -119,8 +148,40 @@ export interface ApiClient {
   guideMe(): Promise<GuideReply>;
   /** `POST /api/guide/invitations/redeem`: binds the shopper to the invitation's guide; each code works once. */
   redeemGuideInvitation(request: RedeemInvitationRequest): Promise<GuideReply>;
+  /** `GET /api/guide/me/picks`: the signed-in guide's picks (主推) in order, each saying whether it is on sale. */
+  myGuidePicks(): Promise<GuidePicksReply>;
+  /** `PUT /api/guide/me/picks`: replaces the guide's picks with these products, in this order. */
+  setMyGuidePicks(productIds: readonly string[]): Promise<GuidePicksReply>;
+  /** `GET /api/guide/me/performance`: the signed-in guide's month (this month unless told): figures, days and rank. */
+  myGuidePerformance(month?: string): Promise<MyPerformanceReply>;
+  /** `GET /api/guide/me/orders`: orders attributed to the signed-in guide, newest first, with their commission. */
+  myGuideOrders(query: MyGuideOrdersQuery): Promise<GuideOrderPage>;
+  /** `GET /api/shop/guides/:code`: a guide's shop banner and on-sale picks (404 `GUIDE_NOT_FOUND`, 409 `GUIDE_LEFT`). */
+  guideShop(code: string): Promise<GuideShopReply>;
+  /** `POST /api/touches`: the shopper came in through a guide's code; the binding rules decide what it does. */
+  recordTouch(request: RecordTouchRequest): Promise<RecordTouchReply>;
+  /** `GET /api/me/guide`: the shopper's own guide (专属导购), or null before any. */
+  myGuide(): Promise<MyGuideReply>;
+  /** `POST /api/guide/me/guide-carts`: the signed-in guide builds a cart to share (代客下单); the reply carries its share path. */
+  createGuideCart(request: CreateGuideCartRequest): Promise<GuideCartReply>;
+  /** `GET /api/guide/me/guide-carts`: the guide's carts, newest first, with the orders placed from each. */
+  myGuideCarts(query: GuideCartListQuery): Promise<GuideCartListReply>;
+  /** `POST /api/guide/me/guide-carts/:token/withdraw`: the cart can no longer be checked out. */
+  withdrawGuideCart(token: string): Promise<GuideCartReply>;
+  /** `GET /api/guide-carts/:token`: a guide's shared cart as the customer sees it (opening it is the guide's touch). */
+  guideCart(token: string): Promise<SharedGuideCartReply>;
+  /** `GET /api/orders/:orderNo/guide-contact`: the paid order's guide and how to add them on WeCom (409 `ORDER_NOT_PAID` before payment). */
+  orderGuideContact(orderNo: string, surface: ContactSurface): Promise<GuideContactReply>;
+  /** `GET /api/me/guide-contact`: how to add the shopper's own guide on WeCom, or that they did. */
+  myGuideContact(surface: ContactSurface): Promise<GuideContactReply>;
+  /** `GET /api/guide-contacts/guides/:code`: a guide's general WeCom contact (the guide shop's entry). */
+  guideShopContact(code: string, surface: ContactSurface): Promise<GuideShopContactReply>;
   /** Uploads a chosen photo (`Taro.chooseImage`'s temp path) with `Taro.uploadFile`; the stored image. */
   uploadShopperImage(filePath: string): Promise<StoredImage>;
+  /** `POST /api/guide/me/avatar`: uploads the chosen photo (`Taro.chooseMedia`'s temp path) as the guide's own avatar. */
+  changeMyGuideAvatar(filePath: string): Promise<GuideReply>;
+  /** `GET /api/guide/me/shop-assets`: the guide's shop links, mini-program code and posters (public image URLs). */
+  myGuideShopAssets(): Promise<GuideShopAssetsReply>;
 }
 
 /** Where shopper calls get their token, and what happens when the API refuses it (expired, logged out elsewhere). */
@@ -176,6 +237,32 @@ export function createApiClient(baseUrl: string, credentials: ShopperCredentials
     return readApiReply(replySchema, { status: reply.statusCode, data: reply.data, retryAfter: reply.header?.['Retry-After'] });
   }
 
+  /** Sends a chosen file with `Taro.uploadFile` (multipart, the file in the `file` part) as the signed-in shopper. */
+  async function upload<Schema extends z.ZodType>(path: string, filePath: string, replySchema: Schema): Promise<z.output<Schema>> {
+    const token = credentials.token();
+    if (token === null) throw new ApiError('UNAUTHENTICATED', errorCatalogue.UNAUTHENTICATED.message, { status: 401 });
+    let reply: { statusCode: number; data: string };
+    try {
+      reply = await Taro.uploadFile({
+        url: `${origin}${path}`,
+        filePath,
+        name: 'file',
+        header: { Authorization: `Bearer ${token}` },
+      });
+    } catch (cause) {
+      throw networkFailed(cause);
+    }
+    if (reply.statusCode === 401) credentials.rejected();
+    // uploadFile hands the reply body back as text.
+    let data: unknown;
+    try {
+      data = JSON.parse(reply.data);
+    } catch {
+      data = undefined;
+    }
+    return readApiReply(replySchema, { status: reply.statusCode, data });
+  }
+
   const addressPath = (id: string) => `/api/shopper/addresses/${encodeURIComponent(id)}`;
   const cartItemPath = (skuId: string) => `/api/cart/items/${encodeURIComponent(skuId)}`;
   const orderPath = (orderNo: string) => `/api/orders/${encodeURIComponent(orderNo)}`;
@@ -219,30 +306,28 @@ export function createApiClient(baseUrl: string, credentials: ShopperCredentials
       call('POST', `${afterSalePath(afterSaleNo)}/return-shipment`, afterSaleReplySchema, { body: request, shopper: true }),
     guideMe: () => call('GET', '/api/guide/me', guideReplySchema, { shopper: true }),
     redeemGuideInvitation: (request) => call('POST', '/api/guide/invitations/redeem', guideReplySchema, { body: request, shopper: true }),
-    async uploadShopperImage(filePath) {
-      const token = credentials.token();
-      if (token === null) throw new ApiError('UNAUTHENTICATED', errorCatalogue.UNAUTHENTICATED.message, { status: 401 });
-      let reply: { statusCode: number; data: string };
-      try {
-        reply = await Taro.uploadFile({
-          url: `${origin}/api/shopper/images`,
-          filePath,
-          name: 'file',
-          header: { Authorization: `Bearer ${token}` },
-        });
-      } catch (cause) {
-        throw networkFailed(cause);
-      }
-      if (reply.statusCode === 401) credentials.rejected();
-      // uploadFile hands the reply body back as text.
-      let data: unknown;
-      try {
-        data = JSON.parse(reply.data);
-      } catch {
-        data = undefined;
-      }
-      return readApiReply(imageReplySchema, { status: reply.statusCode, data }).image;
-    },
+    myGuidePicks: () => call('GET', '/api/guide/me/picks', guidePicksReplySchema, { shopper: true }),
+    setMyGuidePicks: (productIds) => call('PUT', '/api/guide/me/picks', guidePicksReplySchema, { body: { productIds }, shopper: true }),
+    myGuidePerformance: (month) =>
+      call('GET', `/api/guide/me/performance${queryString({ month })}`, myPerformanceReplySchema, { shopper: true }),
+    myGuideOrders: (query) => call('GET', `/api/guide/me/orders${queryString(query)}`, guideOrderPageSchema, { shopper: true }),
+    guideShop: (code) => call('GET', `/api/shop/guides/${encodeURIComponent(code)}`, guideShopReplySchema),
+    recordTouch: (request) => call('POST', '/api/touches', recordTouchReplySchema, { body: request, shopper: true }),
+    myGuide: () => call('GET', '/api/me/guide', myGuideReplySchema, { shopper: true }),
+    createGuideCart: (request) => call('POST', '/api/guide/me/guide-carts', guideCartReplySchema, { body: request, shopper: true }),
+    myGuideCarts: (query) => call('GET', `/api/guide/me/guide-carts${queryString(query)}`, guideCartListReplySchema, { shopper: true }),
+    withdrawGuideCart: (token) =>
+      call('POST', `/api/guide/me/guide-carts/${encodeURIComponent(token)}/withdraw`, guideCartReplySchema, { shopper: true }),
+    guideCart: (token) => call('GET', `/api/guide-carts/${encodeURIComponent(token)}`, sharedGuideCartReplySchema, { shopper: true }),
+    orderGuideContact: (orderNo, surface) =>
+      call('GET', `${orderPath(orderNo)}/guide-contact${queryString({ surface })}`, guideContactReplySchema, { shopper: true }),
+    myGuideContact: (surface) =>
+      call('GET', `/api/me/guide-contact${queryString({ surface })}`, guideContactReplySchema, { shopper: true }),
+    guideShopContact: (code, surface) =>
+      call('GET', `/api/guide-contacts/guides/${encodeURIComponent(code)}${queryString({ surface })}`, guideShopContactReplySchema),
+    uploadShopperImage: async (filePath) => (await upload('/api/shopper/images', filePath, imageReplySchema)).image,
+    changeMyGuideAvatar: (filePath) => upload('/api/guide/me/avatar', filePath, guideReplySchema),
+    myGuideShopAssets: () => call('GET', '/api/guide/me/shop-assets', guideShopAssetsReplySchema, { shopper: true }),
   };
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { newIdempotencyKey } from './idempotency-key';
-import { buyNowUrl, cartCheckoutUrl, purchaseFromQuery } from './purchase';
+import { buyNowUrl, cartCheckoutUrl, guideCartCheckoutUrl, purchaseFromQuery } from './purchase';
 
 const a = 'b00000000000000000000001';
 const b = 'b00000000000000000000002';
+const token = 'Qm9vdHMtYW5kLXNjYXJ2ZXMh';
 
 function query(url: string): Record<string, string> {
   return Object.fromEntries((url.split('?')[1] ?? '').split('&').map((pair) => pair.split('=') as [string, string]));
@@ -13,6 +14,7 @@ describe('the checkout query', () => {
   it('round-trips cart lines and buy-now', () => {
     expect(purchaseFromQuery(query(cartCheckoutUrl([a, b])))).toEqual({ fromCart: true, skuIds: [a, b] });
     expect(purchaseFromQuery(query(buyNowUrl(a, 3)))).toEqual({ items: [{ skuId: a, quantity: 3 }] });
+    expect(purchaseFromQuery(query(guideCartCheckoutUrl(token)))).toEqual({ guideCartToken: token });
   });
 
   it.each([
@@ -25,6 +27,8 @@ describe('the checkout query', () => {
     ['a quantity over the limit', { skuId: a, quantity: '1000' }],
     ['a fractional quantity', { skuId: a, quantity: '1.5' }],
     ['a malformed SKU', { skuId: 'x', quantity: '1' }],
+    ['a short guide cart token', { guideCart: 'abc' }],
+    ['a guide cart token with other characters', { guideCart: `${token.slice(1)}!` }],
   ])('refuses %s', (_name, params) => {
     expect(purchaseFromQuery(params)).toBeNull();
   });

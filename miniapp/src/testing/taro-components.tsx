@@ -20,10 +20,21 @@ interface ButtonProps extends ComponentProps {
   plain?: boolean;
   loading?: boolean;
   disabled?: boolean;
+  /** `share` in the mini-program: WeChat's share sheet, which tests read through `shares` (taro.ts). */
+  openType?: string;
 }
 
 /** `loading` disables the button, as a tap on a loading Taro button does nothing useful. */
-export function Button({ children, size: _size, type: _type, plain: _plain, loading, disabled, ...props }: ButtonProps) {
+export function Button({
+  children,
+  size: _size,
+  type: _type,
+  plain: _plain,
+  openType: _openType,
+  loading,
+  disabled,
+  ...props
+}: ButtonProps) {
   return (
     <button type="button" disabled={disabled === true || loading === true} aria-busy={loading === true} {...props}>
       {children}
@@ -31,7 +42,18 @@ export function Button({ children, size: _size, type: _type, plain: _plain, load
   );
 }
 
-export function Image({ src, mode: _mode, className }: { src: string; mode?: string; className?: string }) {
+/** `showMenuByLongpress`: the mini-program's long-press menu (save, forward, scan), which a DOM image has no use for. */
+export function Image({
+  src,
+  mode: _mode,
+  showMenuByLongpress: _showMenuByLongpress,
+  className,
+}: {
+  src: string;
+  mode?: string;
+  showMenuByLongpress?: boolean;
+  className?: string;
+}) {
   return <img src={src} alt="" className={className} />;
 }
 

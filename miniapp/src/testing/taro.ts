@@ -57,6 +57,16 @@ export const uploadFile =
     }) => Promise<{ statusCode: number; data: string }>
   >();
 
+/** `wx.chooseMedia`: tests answer with the chosen files (a cancelled choice rejects with `chooseMedia:fail cancel`). */
+export const chooseMedia =
+  vi.fn<(option: { count?: number; mediaType?: string[] }) => Promise<{ tempFiles: { tempFilePath: string }[]; errMsg: string }>>();
+/** `wx.downloadFile`: tests answer with the downloaded temp path. */
+export const downloadFile = vi.fn<(option: { url: string }) => Promise<{ tempFilePath: string; statusCode: number }>>();
+/** `wx.saveImageToPhotosAlbum`: rejects with `saveImageToPhotosAlbum:fail auth deny` when the shopper refused the album. */
+export const saveImageToPhotosAlbum = vi.fn<(option: { filePath: string }) => Promise<{ errMsg: string }>>();
+/** `wx.openSetting`: the mini-program's permission settings. */
+export const openSetting = vi.fn<() => Promise<{ authSetting: Record<string, boolean> }>>();
+
 /** `wx.requestPayment`: resolves when the shopper paid, rejects (`requestPayment:fail cancel`) when they did not. */
 export const requestPayment = vi.fn<(option: Record<string, string>) => Promise<{ errMsg: string }>>();
 
@@ -144,6 +154,38 @@ export function reachBottom(): void {
   for (const listener of reachBottomListeners) listener();
 }
 
+const hideListeners = new Set<() => void>();
+
+export const useDidHide = pageEventHook(hideListeners);
+
+/** The shopper leaving the page for another (or for WeCom); `showPageAgain` brings them back. */
+export function hidePage(): void {
+  for (const listener of hideListeners) listener();
+}
+
+/** `wx.setClipboardData` (the H5 share link is copied with it). */
+export const setClipboardData = vi.fn<(option: { data: string }) => Promise<void>>();
+
+/** What WeChat passes a share callback: where the share came from (`button`, with the tapped button as `target`, or `menu`). */
+export interface SharePayload {
+  from?: string;
+  target?: object;
+}
+
+/** The share payloads the page under test registered last (`useShareAppMessage`, `useShareTimeline`), for tests to call. */
+export const shares: {
+  appMessage: ((payload?: SharePayload) => { title?: string; path?: string }) | null;
+  timeline: (() => { title?: string; query?: string }) | null;
+} = { appMessage: null, timeline: null };
+
+export function useShareAppMessage(callback: (payload?: SharePayload) => { title?: string; path?: string }): void {
+  shares.appMessage = callback;
+}
+
+export function useShareTimeline(callback: () => { title?: string; query?: string }): void {
+  shares.timeline = callback;
+}
+
 /** Puts every mock back to its default answer and empties storage; the setup file runs it after each test. */
 export function resetTaro(): void {
   const navigation = [navigateTo, navigateBack, redirectTo, switchTab];
@@ -158,10 +200,19 @@ export function resetTaro(): void {
     requestPayment,
     chooseImage,
     uploadFile,
+    setClipboardData,
+    chooseMedia,
+    downloadFile,
+    saveImageToPhotosAlbum,
+    openSetting,
   ]) {
     mock.mockReset();
   }
-  for (const mock of [...navigation, showToast, setNavigationBarTitle, stopPullDownRefresh]) mock.mockResolvedValue(undefined);
+  for (const mock of [...navigation, showToast, setNavigationBarTitle, stopPullDownRefresh, setClipboardData]) {
+    mock.mockResolvedValue(undefined);
+  }
+  shares.appMessage = null;
+  shares.timeline = null;
   requestPayment.mockResolvedValue({ errMsg: 'requestPayment:ok' });
   eventCenter.off();
   showModal.mockResolvedValue({ confirm: false, cancel: true });
@@ -186,5 +237,10 @@ export default {
   requestPayment,
   chooseImage,
   uploadFile,
+  setClipboardData,
+  chooseMedia,
+  downloadFile,
+  saveImageToPhotosAlbum,
+  openSetting,
   eventCenter,
 };

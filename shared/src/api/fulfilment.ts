@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customerGuideSchema, orderChannelSchema } from './attribution.ts';
 import { orderListFilterSchema, orderSchema } from './orders.ts';
 import { pageReplySchema, pagingQuery } from './paging.ts';
 
@@ -105,9 +106,20 @@ export const shippingUploadSchema = z.object({
 });
 export type ShippingUpload = z.infer<typeof shippingUploadSchema>;
 
-/** An order as the merchant sees it: the shopper's view plus the shopper id and the WeChat shipping upload. */
+/** Who brought the order: its channel and the guide it is attributed to (bound at checkout or assigned at payment). */
+export const orderAttributionSchema = z.object({
+  channel: orderChannelSchema,
+  guide: customerGuideSchema.nullable(),
+  guideSource: z.enum(['binding', 'payment-assignment', 'guide-order']).nullable(),
+  /** Whether WeChat Pay's smart-guide service (支付即服务) has the guide on the transaction. */
+  wechatPayGuideAssigned: z.boolean(),
+});
+export type OrderAttribution = z.infer<typeof orderAttributionSchema>;
+
+/** An order as the merchant sees it: the shopper's view plus the shopper id, its attribution and the WeChat shipping upload. */
 export const adminOrderSchema = orderSchema.extend({
   shopperId: z.string(),
+  attribution: orderAttributionSchema,
   /** Null until shipped. */
   shippingUpload: shippingUploadSchema.nullable(),
 });

@@ -10,12 +10,14 @@ import {
 
 const skuId = '0123456789abcdef01234567';
 const items = [{ skuId, quantity: 2 }];
+const guideCartToken = 'Qm9vdHMtYW5kLXNjYXJ2ZXMh';
 
 describe('what is being bought', () => {
-  it('is either items or the cart (optionally some of its lines)', () => {
+  it('is either items, the cart (optionally some of its lines), or a guide’s shared cart', () => {
     expect(checkoutPreviewRequestSchema.safeParse({ items }).success).toBe(true);
     expect(checkoutPreviewRequestSchema.safeParse({ fromCart: true }).success).toBe(true);
     expect(checkoutPreviewRequestSchema.safeParse({ fromCart: true, skuIds: [skuId] }).success).toBe(true);
+    expect(checkoutPreviewRequestSchema.safeParse({ guideCartToken }).success).toBe(true);
   });
 
   it.each([
@@ -24,6 +26,10 @@ describe('what is being bought', () => {
     ['skuIds without the cart', { items, skuIds: [skuId] }],
     ['a repeated SKU', { items: [...items, ...items] }],
     ['a client price', { items: [{ skuId, quantity: 1, unitPriceFen: 1 }] }],
+    ['a guide cart with items', { guideCartToken, items }],
+    ['a guide cart with the cart', { guideCartToken, fromCart: true }],
+    ['a guide cart with cart lines', { guideCartToken, skuIds: [skuId] }],
+    ['a malformed guide cart token', { guideCartToken: 'short' }],
   ])('refuses %s', (_label, request) => {
     expect(checkoutPreviewRequestSchema.safeParse(request).success).toBe(false);
   });

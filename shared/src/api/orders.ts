@@ -82,9 +82,14 @@ export const cartItemParamsSchema = z.strictObject({ skuId: objectIdSchema });
 export const orderItemInputSchema = z.strictObject({ skuId: objectIdSchema, quantity: lineQuantitySchema });
 export type OrderItemInput = z.infer<typeof orderItemInputSchema>;
 
+/** A guide cart's share token (guide-orders.ts): random and URL-safe, the only key to the cart. */
+export const GUIDE_CART_TOKEN_LENGTH = 24;
+export const guideCartTokenSchema = z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${GUIDE_CART_TOKEN_LENGTH}}$`), '推荐链接无效');
+
 /**
- * What is being bought: either `items` (buy now; the cart is untouched) or `fromCart: true` (the cart's
- * lines with the cart's quantities — all of them, or only `skuIds` when given; bought lines leave the cart).
+ * What is being bought: either `items` (buy now; the cart is untouched), `fromCart: true` (the cart's lines
+ * with the cart's quantities — all of them, or only `skuIds` when given; bought lines leave the cart), or
+ * `guideCartToken` (the lines a guide put in a cart they shared; the order is attributed to that guide).
  */
 const purchaseFields = {
   items: z
@@ -100,10 +105,18 @@ const purchaseFields = {
     .max(MAX_CART_LINES)
     .refine((ids) => new Set(ids).size === ids.length, '商品重复')
     .optional(),
+  guideCartToken: guideCartTokenSchema.optional(),
 };
 
-function checkPurchase(request: { items?: unknown; fromCart?: true; skuIds?: unknown }, context: z.core.$RefinementCtx): void {
-  if ((request.items === undefined) === (request.fromCart === undefined))
+function checkPurchase(
+  request: { items?: unknown; fromCart?: true; skuIds?: unknown; guideCartToken?: string },
+  context: z.core.$RefinementCtx,
+): void {
+  if (request.guideCartToken !== undefined) {
+    // The guide cart names its own lines.
+    if (request.items !== undefined || request.fromCart !== undefined)
+      context.addIssue({ code: 'custom', path: ['items'], message: '导购推荐的购物车不能再指定商品' });
+  } else if ((request.items === undefined) === (request.fromCart === undefined))
     context.addIssue({ code: 'custom', path: ['items'], message: '请选择商品（立即购买或购物车结算二选一）' });
   if (request.skuIds !== undefined && request.fromCart === undefined)
     context.addIssue({ code: 'custom', path: ['skuIds'], message: 'skuIds 仅用于购物车结算' });

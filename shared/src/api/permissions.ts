@@ -16,6 +16,8 @@ import { staffRoles, type StaffRole } from './staff.ts';
  * | after_sales.write |  yes  |   yes    |      yes      |   no   |
  * | guides.read   |  yes  |   yes    |      yes      |  yes   |
  * | guides.write  |  yes  |   yes    |      no       |   no   |
+ * | customers.read |  yes |   yes    |      yes      |  yes   |
+ * | settings.write |  yes |   yes    |      no       |   no   |
  *
  * Any signed-in role may read its own account (`GET /api/staff/me`) and sign out.
  */
@@ -34,10 +36,14 @@ export const rolesByPermission = {
   'after_sales.read': ['owner', 'operator', 'store_manager', 'viewer'],
   /** Deciding them: approve (amount, restock), reject, confirm a returned parcel, retry a failed refund. Store managers serve their shoppers. */
   'after_sales.write': ['owner', 'operator', 'store_manager'],
-  /** Stores and guides as the admin console shows them. */
+  /** Stores and guides as the admin console shows them, and customer handovers with their WeCom transfers. */
   'guides.read': ['owner', 'operator', 'store_manager', 'viewer'],
-  /** Changing them: stores, guides, departures, invitation codes. */
+  /** Changing them: stores, guides, departures, invitation codes, handing a guide's customers over to another. */
   'guides.write': ['owner', 'operator'],
+  /** Customers with their guide binding, its history and touches. */
+  'customers.read': ['owner', 'operator', 'store_manager', 'viewer'],
+  /** Merchant settings: the attribution protection period and the payment-time assignment store. */
+  'settings.write': ['owner', 'operator'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof rolesByPermission;

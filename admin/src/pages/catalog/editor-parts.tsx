@@ -1,18 +1,9 @@
-import { App, Button, Image, Input, InputNumber, Radio, Space, Table, Tag, Typography } from 'antd';
-import { useRef, useState, type ReactNode } from 'react';
-import {
-  imageContentTypes,
-  MAX_IMAGE_BYTES,
-  MAX_PRODUCT_IMAGES,
-  MAX_SPEC_VALUES,
-  MAX_SPECS,
-  MAX_STOCK,
-  type AdminSku,
-  type StoredImage,
-} from '@mall/shared';
-import { asApiError } from '../../api/client.ts';
+import { Button, Image, Input, InputNumber, Radio, Space, Table, Tag, Typography } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { MAX_PRODUCT_IMAGES, MAX_SPEC_VALUES, MAX_SPECS, MAX_STOCK, type AdminSku, type StoredImage } from '@mall/shared';
 import { useApi } from '../../api/context.tsx';
 import { useSubmit } from '../../api/use-submit.ts';
+import { ImageUploadButton } from '../../layout/ImageUploadButton.tsx';
 import { SaveDialog } from '../../layout/SaveDialog.tsx';
 import { blockKey, emptyRow, type EditorBlock, type FieldErrors, type SkuRowDraft, type SpecDraft } from './product-form.ts';
 
@@ -30,61 +21,6 @@ function moved<T>(items: readonly T[], from: number, to: number): T[] {
   const [item] = copy.splice(from, 1);
   copy.splice(to, 0, item!);
   return copy;
-}
-
-/** A button that picks image files and uploads each; the API checks the bytes again whatever the browser says. */
-export function ImageUploadButton({
-  label,
-  onUploaded,
-  disabled,
-}: {
-  label: string;
-  onUploaded(image: StoredImage): void;
-  disabled?: boolean;
-}) {
-  const api = useApi();
-  const { message } = App.useApp();
-  const input = useRef<HTMLInputElement>(null);
-  const [uploading, setUploading] = useState(false);
-
-  async function upload(files: FileList | null) {
-    for (const file of Array.from(files ?? [])) {
-      if (!(imageContentTypes as readonly string[]).includes(file.type)) {
-        void message.error(`「${file.name}」不是 JPEG、PNG 或 WebP 图片`);
-        continue;
-      }
-      if (file.size > MAX_IMAGE_BYTES) {
-        void message.error(`「${file.name}」超过 5 MB`);
-        continue;
-      }
-      setUploading(true);
-      try {
-        onUploaded(await api.uploadImage(file));
-      } catch (caught) {
-        void message.error(`「${file.name}」上传失败：${asApiError(caught).message}`);
-      } finally {
-        setUploading(false);
-      }
-    }
-    if (input.current) input.current.value = '';
-  }
-
-  return (
-    <>
-      <input
-        ref={input}
-        type="file"
-        accept={imageContentTypes.join(',')}
-        multiple
-        aria-label={label}
-        style={{ display: 'none' }}
-        onChange={(event) => void upload(event.target.files)}
-      />
-      <Button loading={uploading} disabled={disabled} onClick={() => input.current?.click()}>
-        {label}
-      </Button>
-    </>
-  );
 }
 
 /** 商品图: up to nine, the first is the cover; reordered with 左移 / 右移. */
@@ -139,6 +75,8 @@ export function ProductImagesEditor({
       {!readOnly && (
         <ImageUploadButton
           label="上传商品图"
+          upload={api.uploadImage}
+          multiple
           disabled={images.length >= MAX_PRODUCT_IMAGES}
           onUploaded={(image) =>
             onChange(images.some((other) => other.id === image.id) ? images : [...images, image].slice(0, MAX_PRODUCT_IMAGES))
@@ -219,6 +157,8 @@ export function DetailEditor({
           <Button onClick={() => onChange([...blocks, { key: blockKey(), type: 'text', text: '' }])}>添加文字</Button>
           <ImageUploadButton
             label="添加详情图片"
+            upload={api.uploadImage}
+            multiple
             onUploaded={(image) => onChange([...blocks, { key: blockKey(), type: 'image', image }])}
           />
         </Space>

@@ -11,6 +11,8 @@ const viewer = staffMember({ username: 'viewer', role: 'viewer' });
 describe('the guide list', () => {
   it('shows guides with code, store, WeCom account and status, filtered by keyword, store and status', async () => {
     const { calls } = await renderSignedIn(operator, '/guides', guideHandlers());
+    // Each list load is followed by the listed guides' WeCom summaries: the list's own calls are the ones to read.
+    const lastListQuery = () => calls.filter((call) => call.path === '/api/admin/guides').at(-1)!.query;
     const user = userEvent.setup();
     const row = (await screen.findByText('李娜')).closest('tr')!;
     expect(within(row).getByText('K7QX2M')).toBeInTheDocument();
@@ -21,15 +23,15 @@ describe('the guide list', () => {
     expect(screen.getByRole('tab', { name: '导购', selected: true })).toBeInTheDocument();
 
     await user.type(screen.getByRole('searchbox', { name: '搜索导购' }), ' 李 {Enter}');
-    await waitFor(() => expect(calls.at(-1)?.query.get('keyword')).toBe('李'));
+    await waitFor(() => expect(lastListQuery().get('keyword')).toBe('李'));
     await user.click(screen.getByRole('combobox', { name: '按门店筛选' }));
     await user.click(await screen.findByTitle('静安店'));
-    await waitFor(() => expect(calls.at(-1)?.query.get('storeId')).toBe(ids.jingan));
+    await waitFor(() => expect(lastListQuery().get('storeId')).toBe(ids.jingan));
     await user.click(screen.getByRole('combobox', { name: '按状态筛选' }));
     await user.click(await screen.findByTitle('已离职'));
-    await waitFor(() => expect(calls.at(-1)?.query.get('status')).toBe('left'));
-    expect(calls.at(-1)?.query.get('keyword')).toBe('李');
-    expect(calls.at(-1)?.query.get('page')).toBe('1');
+    await waitFor(() => expect(lastListQuery().get('status')).toBe('left'));
+    expect(lastListQuery().get('keyword')).toBe('李');
+    expect(lastListQuery().get('page')).toBe('1');
   });
 
   it('adds a guide to an open store (closed stores are not offered)', async () => {

@@ -1,5 +1,6 @@
 import { App, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useFormFields } from '../../layout/use-form-fields.ts';
 import {
   createGuideRequestSchema,
@@ -17,9 +18,15 @@ import { LoadFailedAlert } from '../../api/LoadFailedAlert.tsx';
 import { useApiData } from '../../api/use-api-data.ts';
 import { useSubmit } from '../../api/use-submit.ts';
 import { formatShanghaiDateTime } from '../../format.ts';
+import { ImageUploadButton } from '../../layout/ImageUploadButton.tsx';
 import { SaveDialog } from '../../layout/SaveDialog.tsx';
 import { firstIssue, guideStatusColors, guideStatusLabels } from './guide-format.ts';
+import { GuidePicksDialog } from './GuidePicksDialog.tsx';
+import { guideHandoversPath } from './handovers/handover-format.ts';
+import { GuideWecomCell, useGuideWecomSummaries } from './GuideWecomCell.tsx';
+import { GuideAvatar, ShopEntryDialog } from './ShopEntryDialog.tsx';
 import { useGuidesWriter } from './use-guides-writer.ts';
+import { WechatPayGuideCell } from './WechatPayGuideCell.tsx';
 
 const PAGE_SIZE = 20;
 const loadStores = (api: ApiClient) => api.listStores();
@@ -38,17 +45,19 @@ function changesOf(
   };
 }
 
-/** New guide (null) or the guide being edited. New guides join open stores only. */
+/** New guide (null) or the guide being edited. New guides join open stores only; a new photo is saved at once. */
 function GuideDialog({
   guide,
   stores,
   onClose,
   onDone,
+  onAvatarChanged,
 }: {
   guide: Guide | null;
   stores: readonly Store[];
   onClose(): void;
   onDone(): void;
+  onAvatarChanged(): void;
 }) {
   const api = useApi();
   const { message } = App.useApp();
@@ -59,6 +68,7 @@ function GuideDialog({
     phone: guide?.phone ?? '',
   });
   const { submitting, error, setError, submit } = useSubmit();
+  const [avatarUrl, setAvatarUrl] = useState(guide?.avatarUrl ?? null);
   const storeOptions = stores
     .filter((store) => store.status === 'active' || store.id === guide?.storeId)
     .map((store) => ({ value: store.id, label: store.name }));
@@ -101,6 +111,22 @@ function GuideDialog({
       onClose={onClose}
     >
       <Form layout="vertical" onFinish={() => void save()}>
+        {guide !== null && (
+          <Form.Item label="头像" help="顾客在导购小店、付款结果页和海报上看到的照片">
+            <Space>
+              <GuideAvatar guide={{ name: guide.name, avatarUrl }} size={64} />
+              <ImageUploadButton
+                label="上传头像"
+                upload={(file) => api.changeGuideAvatar(guide.id, file)}
+                onUploaded={(changed) => {
+                  setAvatarUrl(changed.avatarUrl);
+                  void message.success('头像已更新');
+                  onAvatarChanged();
+                }}
+              />
+            </Space>
+          </Form.Item>
+        )}
         <Form.Item label="姓名" htmlFor="guide-name">
           <Input id="guide-name" maxLength={20} autoFocus {...bind('name')} />
         </Form.Item>
@@ -146,7 +172,7 @@ function InvitationDialog({ guide, invitation, onClose }: { guide: Guide; invita
   );
 }
 
-/** 导购列表: filter by store, status and keyword, paged; adding, editing, invitation codes and departures for writers. */
+/** 导购列表: filter by store, status and keyword, paged; shop codes and posters for everyone; adding, editing (photo too), invitation codes and departures for writers. */
 export function GuideListPage() {
   const api = useApi();
   const { message } = App.useApp();
@@ -154,11 +180,14 @@ export function GuideListPage() {
   const [query, setQuery] = useState<GuideListQuery>({ page: 1, pageSize: PAGE_SIZE });
   const loadGuides = useCallback((client: ApiClient) => client.listGuides(query), [query]);
   const guides = useApiData(loadGuides);
+  const wecomSummaries = useGuideWecomSummaries(guides.status === 'loaded' ? guides.data.items : null);
   const stores = useApiData(loadStores);
   const storeList = useMemo(() => (stores.status === 'loaded' ? stores.data : []), [stores]);
   const [dialog, setDialog] = useState<{ guide: Guide | null } | null>(null);
   const [invitation, setInvitation] = useState<{ guide: Guide; invitation: GuideInvitation } | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
+  const [picksOf, setPicksOf] = useState<Guide | null>(null);
+  const [shopEntryOf, setShopEntryOf] = useState<Guide | null>(null);
 
   async function act(guide: Guide, action: () => Promise<void>) {
     setBusyId(guide.id);
@@ -234,48 +263,69 @@ export function GuideListPage() {
             onChange: (page) => setQuery((current) => ({ ...current, page })),
           }}
           columns={[
+            { title: '头像', dataIndex: 'avatarUrl', render: (_avatarUrl: string | null, guide: Guide) => <GuideAvatar guide={guide} /> },
             { title: '姓名', dataIndex: 'name' },
             { title: '导购码', dataIndex: 'code', render: (code: string) => <Typography.Text code>{code}</Typography.Text> },
             { title: '门店', dataIndex: 'storeName' },
-            { title: '企业微信', dataIndex: 'wecomUserId', render: (wecomUserId: string | null) => wecomUserId ?? '未关联' },
+            {
+              title: '企业微信',
+              dataIndex: 'wecomUserId',
+              render: (_wecomUserId: string | null, guide: Guide) => (
+                <GuideWecomCell guide={guide} summary={wecomSummaries.get(guide.id)} />
+              ),
+            },
             { title: '电话', dataIndex: 'phone', render: (phone: string) => phone || '—' },
             { title: '微信', dataIndex: 'bound', render: (bound: boolean) => (bound ? '已绑定' : '未绑定') },
+            {
+              title: '支付即服务',
+              dataIndex: 'wechatPayGuideId',
+              render: (_id: string | null, guide: Guide) => <WechatPayGuideCell guide={guide} onRegistered={guides.reload} />,
+            },
             {
               title: '状态',
               dataIndex: 'status',
               render: (status: GuideStatus) => <Tag color={guideStatusColors[status]}>{guideStatusLabels[status]}</Tag>,
             },
-            ...(mayWrite
-              ? [
-                  {
-                    title: '操作',
-                    render: (_value: unknown, guide: Guide) =>
-                      guide.status === 'active' && (
-                        <Space size="small">
-                          <Button size="small" onClick={() => setDialog({ guide })}>
-                            编辑
-                          </Button>
-                          {!guide.bound && (
-                            <Button size="small" loading={busyId === guide.id} onClick={() => void invite(guide)}>
-                              生成邀请码
-                            </Button>
-                          )}
-                          <Popconfirm
-                            title={`确认「${guide.name}」离职？`}
-                            description="离职后其微信解除绑定，未使用的邀请码失效。"
-                            okText="离职"
-                            cancelText="取消"
-                            onConfirm={() => markLeft(guide)}
-                          >
-                            <Button size="small" danger>
-                              离职
-                            </Button>
-                          </Popconfirm>
-                        </Space>
-                      ),
-                  },
-                ]
-              : []),
+            {
+              title: '操作',
+              render: (_value: unknown, guide: Guide) => (
+                <Space size="small" wrap>
+                  {guide.status === 'active' && (
+                    <Button size="small" onClick={() => setShopEntryOf(guide)}>
+                      店铺码/海报
+                    </Button>
+                  )}
+                  {mayWrite && guide.status === 'active' && (
+                    <>
+                      <Button size="small" onClick={() => setDialog({ guide })}>
+                        编辑
+                      </Button>
+                      <Button size="small" onClick={() => setPicksOf(guide)}>
+                        推荐商品
+                      </Button>
+                      {!guide.bound && (
+                        <Button size="small" loading={busyId === guide.id} onClick={() => void invite(guide)}>
+                          生成邀请码
+                        </Button>
+                      )}
+                      <Popconfirm
+                        title={`确认「${guide.name}」离职？`}
+                        description="离职后其微信解除绑定，未使用的邀请码失效。"
+                        okText="离职"
+                        cancelText="取消"
+                        onConfirm={() => markLeft(guide)}
+                      >
+                        <Button size="small" danger>
+                          离职
+                        </Button>
+                      </Popconfirm>
+                    </>
+                  )}
+                  {/* A departed guide's customers are handed over too (离职继承); readers see the records. */}
+                  <Link to={guideHandoversPath(guide.id)}>{mayWrite ? '客户转移' : '转移记录'}</Link>
+                </Space>
+              ),
+            },
           ]}
         />
       )}
@@ -288,9 +338,12 @@ export function GuideListPage() {
             setDialog(null);
             guides.reload();
           }}
+          onAvatarChanged={guides.reload}
         />
       )}
       {invitation !== null && <InvitationDialog {...invitation} onClose={() => setInvitation(null)} />}
+      {picksOf !== null && <GuidePicksDialog guide={picksOf} onClose={() => setPicksOf(null)} />}
+      {shopEntryOf !== null && <ShopEntryDialog guide={shopEntryOf} onClose={() => setShopEntryOf(null)} />}
     </Card>
   );
 }

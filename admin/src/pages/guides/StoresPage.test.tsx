@@ -78,6 +78,56 @@ describe('the stores page', () => {
     );
   });
 
+  it('shows the WeChat Pay store ids, sets one on a new store as a number, and clears one with null', async () => {
+    const { calls } = await renderSignedIn(owner, '/guides/stores', {
+      ...guideHandlers(),
+      'POST /api/admin/stores': ({ body }) =>
+        jsonReply(201, { store: { ...stores[1], id: 'a00000000000000000000009', ...(body as object) } }),
+      [`PATCH /api/admin/stores/${ids.xuhui}`]: ({ body }) => jsonReply(200, { store: { ...stores[0], ...(body as object) } }),
+    });
+    const user = userEvent.setup();
+    const table = await screen.findByRole('table');
+    expect(within(within(table).getByText('徐汇店').closest('tr')!).getByText('1001')).toBeInTheDocument();
+    expect(within(within(table).getByText('静安店').closest('tr')!).getByText('未填写')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: '新建门店' }));
+    let dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText('门店名称'), '浦东店');
+    await user.type(within(dialog).getByLabelText('微信支付门店 ID'), ' 20240601 ');
+    await user.click(within(dialog).getByRole('button', { name: /保\s*存/ }));
+    await waitFor(() =>
+      expect(calls.find((call) => call.method === 'POST' && call.path === '/api/admin/stores')?.body).toEqual({
+        name: '浦东店',
+        address: '',
+        phone: '',
+        wechatPayStoreId: 20240601,
+      }),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+
+    await user.click(within(within(table).getByText('徐汇店').closest('tr')!).getByRole('button', { name: /编\s*辑/ }));
+    dialog = await screen.findByRole('dialog');
+    const storeId = within(dialog).getByLabelText('微信支付门店 ID');
+    expect(storeId).toHaveValue('1001');
+    await user.clear(storeId);
+    await user.click(within(dialog).getByRole('button', { name: /保\s*存/ }));
+    await waitFor(() =>
+      expect(calls.find((call) => call.method === 'PATCH')?.body).toMatchObject({ name: '徐汇店', wechatPayStoreId: null }),
+    );
+  });
+
+  it.each(['门店12', '0', '12.5'])('refuses the WeChat Pay store id %j before sending', async (typed) => {
+    const { calls } = await renderSignedIn(owner, '/guides/stores', guideHandlers());
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: '新建门店' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByLabelText('门店名称'), '浦东店');
+    await user.type(within(dialog).getByLabelText('微信支付门店 ID'), typed);
+    await user.click(within(dialog).getByRole('button', { name: /保\s*存/ }));
+    expect(await within(dialog).findByText('微信支付门店 ID 须为正整数')).toBeInTheDocument();
+    expect(calls.some((call) => call.method === 'POST' && call.path === '/api/admin/stores')).toBe(false);
+  });
+
   it('is read-only for a viewer', async () => {
     await renderSignedIn(viewer, '/guides/stores', guideHandlers());
     expect(await screen.findByText('徐汇店')).toBeInTheDocument();

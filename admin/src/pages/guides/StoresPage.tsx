@@ -13,15 +13,32 @@ import { useGuidesWriter } from './use-guides-writer.ts';
 
 const loadStores = (api: ApiClient) => api.listStores();
 
+/** The typed WeChat Pay store id: none when blank, a number when all digits, else the text (the schema refuses it with its message). */
+function wechatPayStoreIdOf(text: string): number | string | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
 /** New store (null) or the store being edited. */
 function StoreDialog({ store, onClose, onDone }: { store: Store | null; onClose(): void; onDone(): void }) {
   const api = useApi();
   const { message } = App.useApp();
-  const { fields, bind } = useFormFields({ name: store?.name ?? '', address: store?.address ?? '', phone: store?.phone ?? '' });
+  const { fields, bind } = useFormFields({
+    name: store?.name ?? '',
+    address: store?.address ?? '',
+    phone: store?.phone ?? '',
+    wechatPayStoreId: store?.wechatPayStoreId?.toString() ?? '',
+  });
   const { submitting, error, setError, submit } = useSubmit();
 
   async function save() {
-    const parsed = createStoreRequestSchema.safeParse(fields);
+    const wechatPayStoreId = wechatPayStoreIdOf(fields.wechatPayStoreId);
+    // A new store without one leaves it out; an edited store sends null to clear it.
+    const parsed = createStoreRequestSchema.safeParse({
+      ...fields,
+      wechatPayStoreId: wechatPayStoreId ?? (store === null ? undefined : null),
+    });
     if (!parsed.success) {
       setError(firstIssue(parsed.error, '门店信息不正确'));
       return;
@@ -52,6 +69,13 @@ function StoreDialog({ store, onClose, onDone }: { store: Store | null; onClose(
         </Form.Item>
         <Form.Item label="电话" htmlFor="store-phone">
           <Input id="store-phone" maxLength={20} {...bind('phone')} />
+        </Form.Item>
+        <Form.Item
+          label="微信支付门店 ID"
+          htmlFor="store-wechat-pay-id"
+          help="微信支付商户平台中该门店的门店 ID（数字），可不填；填写后可为本店导购注册支付即服务，更换后本店导购需重新注册"
+        >
+          <Input id="store-wechat-pay-id" inputMode="numeric" maxLength={16} {...bind('wechatPayStoreId')} />
         </Form.Item>
       </Form>
     </SaveDialog>
@@ -104,6 +128,11 @@ export function StoresPage() {
           { title: '地址', dataIndex: 'address', render: (address: string) => address || '—' },
           { title: '电话', dataIndex: 'phone', render: (phone: string) => phone || '—' },
           { title: '在职导购', dataIndex: 'activeGuideCount' },
+          {
+            title: '微信支付门店 ID',
+            dataIndex: 'wechatPayStoreId',
+            render: (wechatPayStoreId: number | null) => wechatPayStoreId ?? '未填写',
+          },
           {
             title: '状态',
             dataIndex: 'status',

@@ -16,9 +16,19 @@ export const stores: Store[] = [
     phone: '021-12345678',
     status: 'active',
     activeGuideCount: 1,
+    wechatPayStoreId: 1001,
     createdAt: '2026-03-01T02:00:00.000Z',
   },
-  { id: ids.jingan, name: '静安店', address: '', phone: '', status: 'closed', activeGuideCount: 0, createdAt: '2026-03-02T02:00:00.000Z' },
+  {
+    id: ids.jingan,
+    name: '静安店',
+    address: '',
+    phone: '',
+    status: 'closed',
+    activeGuideCount: 0,
+    wechatPayStoreId: null,
+    createdAt: '2026-03-02T02:00:00.000Z',
+  },
 ];
 
 export const guides: Guide[] = [
@@ -34,6 +44,10 @@ export const guides: Guide[] = [
     bound: false,
     createdAt: '2026-03-03T02:00:00.000Z',
     leftAt: null,
+    avatarUrl: null,
+    shopPath: 'pages/shop/index?g=K7QX2M',
+    shopUrl: 'https://m.brand.example.com/shop/pages/shop/index?g=K7QX2M',
+    wechatPayGuideId: null,
   },
   {
     id: ids.wang,
@@ -47,6 +61,10 @@ export const guides: Guide[] = [
     bound: false,
     createdAt: '2026-03-02T02:00:00.000Z',
     leftAt: '2026-04-01T02:00:00.000Z',
+    avatarUrl: `/api/images/${'a'.repeat(64)}.jpg`,
+    shopPath: 'pages/shop/index?g=P3RT8W',
+    shopUrl: 'https://m.brand.example.com/shop/pages/shop/index?g=P3RT8W',
+    wechatPayGuideId: null,
   },
 ];
 

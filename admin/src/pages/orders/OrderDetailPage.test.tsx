@@ -1,8 +1,8 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { errorReply, jsonReply, renderSignedIn, staffMember } from '../../testing/fake-api.tsx';
-import { openShipDialog, orderHandlers, orderNumbers, paidOrder, shipWith, shippedOrder } from './order-fixtures.ts';
+import { directAttribution, openShipDialog, orderHandlers, orderNumbers, paidOrder, shipWith, shippedOrder } from './order-fixtures.ts';
 
 const operator = staffMember({ username: 'ops', role: 'operator' });
 const viewer = staffMember({ username: 'watcher', role: 'viewer' });
@@ -22,6 +22,32 @@ describe('the order detail', () => {
     expect(screen.getByText(/2026\/03\/01 10:05 · 微信支付/)).toBeInTheDocument();
     expect(screen.queryByText('物流轨迹')).toBeNull();
     expect(screen.queryByRole('button', { name: /发\s*货/ })).toBeNull();
+  });
+
+  it('shows who brought the order: channel, guide with store, where the guide came from, and the 支付即服务 sync', async () => {
+    await renderSignedIn(viewer, `/orders/${orderNumbers.paid}`, orderHandlers());
+    const attribution = (await screen.findByText('归属')).closest('.ant-card')! as HTMLElement;
+    expect(within(attribution).getByText('导购店铺')).toBeInTheDocument();
+    expect(within(attribution).getByText('李娜（K7QX2M） · 徐汇店')).toBeInTheDocument();
+    expect(within(attribution).getByText('下单时绑定')).toBeInTheDocument();
+    expect(within(attribution).getByText('已同步')).toBeInTheDocument();
+  });
+
+  it.each([
+    {
+      attribution: {
+        ...paidOrder().attribution,
+        channel: 'direct' as const,
+        guideSource: 'payment-assignment' as const,
+        wechatPayGuideAssigned: false,
+      },
+      texts: ['自然进店', '李娜（K7QX2M） · 徐汇店', '付款时分配', '未同步'],
+    },
+    { attribution: directAttribution, texts: ['自然进店', '无导购'] },
+  ])('shows the attribution $texts', async ({ attribution, texts }) => {
+    await renderSignedIn(viewer, `/orders/${orderNumbers.paid}`, orderHandlers([paidOrder({ attribution })]));
+    const card = (await screen.findByText('归属')).closest('.ant-card')! as HTMLElement;
+    for (const text of texts) expect(within(card).getByText(text)).toBeInTheDocument();
   });
 
   it('shows the shipping, the WeChat upload state, the trace and who shipped it', async () => {

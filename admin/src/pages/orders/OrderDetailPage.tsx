@@ -5,6 +5,7 @@ import {
   carrierName,
   formatFen,
   logisticsStateLabels,
+  orderChannelLabels,
   orderStatusLabels,
   roleMay,
   type AdminOrder,
@@ -17,6 +18,7 @@ import { LoadFailedAlert } from '../../api/LoadFailedAlert.tsx';
 import { useApiData } from '../../api/use-api-data.ts';
 import { formatShanghaiDateTime } from '../../format.ts';
 import { useSignedInStaff } from '../../session/session.tsx';
+import { guideSourceLabels, guideText } from '../customers/attribution-format.ts';
 import { actorLabel, historyEventLabels, orderStatusColors, shippingUploadLabels } from './order-format.ts';
 import { ShipOrderDialog } from './ShipOrderDialog.tsx';
 
@@ -86,6 +88,29 @@ function ShippingCard({ order }: { order: AdminOrder }) {
                   )}
                 </Space>
               ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+/** 归属: the channel the order came through and the guide it counts for, with whether WeChat Pay's 支付即服务 has that guide. */
+function AttributionCard({ order }: { order: AdminOrder }) {
+  const { channel, guide, guideSource, wechatPayGuideAssigned } = order.attribution;
+  return (
+    <Card title="归属" size="small">
+      <Descriptions
+        size="small"
+        column={2}
+        items={[
+          { key: 'channel', label: '渠道', children: orderChannelLabels[channel] },
+          { key: 'guide', label: '导购', children: guide === null ? '无导购' : `${guideText(guide)} · ${guide.storeName}` },
+          { key: 'source', label: '来源', children: guideSource === null ? '—' : guideSourceLabels[guideSource] },
+          {
+            key: 'smartGuide',
+            label: '支付即服务',
+            children: guide === null ? '—' : wechatPayGuideAssigned ? <Tag color="success">已同步</Tag> : <Tag color="default">未同步</Tag>,
           },
         ]}
       />
@@ -184,6 +209,7 @@ function OrderDetail({ reply, onChanged }: { reply: AdminOrderReply; onChanged(r
           ]}
         />
       </Card>
+      <AttributionCard order={order} />
       <ShippingCard order={order} />
       {order.shipping !== null && <LogisticsTraceCard orderNo={order.orderNo} />}
       <Card title="订单记录" size="small">

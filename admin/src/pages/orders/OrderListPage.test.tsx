@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorReply, jsonReply, renderSignedIn, staffMember } from '../../testing/fake-api.tsx';
-import { openShipDialog, orderHandlers, orderNumbers, paidOrder, shipWith, shippedOrder } from './order-fixtures.ts';
+import { directAttribution, openShipDialog, orderHandlers, orderNumbers, paidOrder, shipWith, shippedOrder } from './order-fixtures.ts';
 
 const operator = staffMember({ username: 'ops', role: 'operator' });
 const viewer = staffMember({ username: 'watcher', role: 'viewer' });
@@ -22,10 +22,19 @@ describe('the order list', () => {
     expect(within(paidRow).getByText('¥258.00')).toBeInTheDocument();
     expect(within(paidRow).getByText('待发货')).toBeInTheDocument();
     expect(within(paidRow).getByText('2026/03/01 10:00')).toBeInTheDocument();
+    expect(within(paidRow).getByText('李娜（K7QX2M）')).toBeInTheDocument();
+    expect(within(paidRow).getByText('导购店铺')).toBeInTheDocument();
     expect(within(paidRow).getByRole('button', { name: /发\s*货/ })).toBeInTheDocument();
     const shippedRow = within(table).getByText(orderNumbers.shipped).closest('tr')!;
     expect(within(shippedRow).queryByRole('button', { name: /发\s*货/ })).toBeNull();
     expect(screen.getByText('共 2 个订单')).toBeInTheDocument();
+  });
+
+  it('says when an order came in without a guide', async () => {
+    await renderSignedIn(operator, '/orders', orderHandlers([paidOrder({ attribution: directAttribution })]));
+    const paidRow = (await screen.findByText(orderNumbers.paid)).closest('tr')!;
+    expect(within(paidRow).getByText('无导购')).toBeInTheDocument();
+    expect(within(paidRow).getByText('自然进店')).toBeInTheDocument();
   });
 
   it('sends the status tab, keyword and Asia/Shanghai days, starting again from page 1', async () => {

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import {
   ORDER_EXPORT_MAX_ROWS,
   formatFen,
+  orderChannelLabels,
   orderStatusLabels,
   roleMay,
   type AdminOrderFilter,
@@ -15,8 +16,10 @@ import { asApiError, type ApiClient } from '../../api/client.ts';
 import { useApi } from '../../api/context.tsx';
 import { LoadFailedAlert } from '../../api/LoadFailedAlert.tsx';
 import { useApiData } from '../../api/use-api-data.ts';
+import { downloadFile } from '../../download.ts';
 import { formatShanghaiDateTime } from '../../format.ts';
 import { useSignedInStaff } from '../../session/session.tsx';
+import { guideText } from '../customers/attribution-format.ts';
 import { orderDetailPath, orderStatusColors, orderTabs } from './order-format.ts';
 import { ShipOrderDialog } from './ShipOrderDialog.tsx';
 
@@ -27,16 +30,6 @@ function linesSummary(order: AdminOrderSummary): string {
   const units = order.lines.reduce((sum, line) => sum + line.quantity, 0);
   const first = order.lines[0]?.title ?? '';
   return units > 1 ? `${first} 等 ${units} 件` : first;
-}
-
-/** Starts the browser's download of a file the API sent. */
-function download(file: Blob, name: string): void {
-  const url = URL.createObjectURL(file);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
 }
 
 /** 订单: status tabs, search by order number / phone / recipient, Asia/Shanghai date range, paging, CSV export, 发货. */
@@ -61,7 +54,7 @@ export function OrderListPage() {
     const selection: Partial<AdminOrderFilter> = { status, keyword, createdFrom, createdTo };
     setExporting(true);
     try {
-      download(await api.exportOrders(selection), `订单-${new Date().toISOString().slice(0, 10)}.csv`);
+      downloadFile(await api.exportOrders(selection), `订单-${new Date().toISOString().slice(0, 10)}.csv`);
     } catch (caught) {
       void message.error(asApiError(caught).message);
     } finally {
@@ -131,6 +124,15 @@ export function OrderListPage() {
             { title: '商品', render: (_value, order) => linesSummary(order) },
             { title: '收货人', render: (_value, order) => `${order.address.recipientName} ${order.address.phone}` },
             { title: '实付', render: (_value, order) => formatFen(order.pricing.payableFen) },
+            {
+              title: '导购/渠道',
+              render: (_value, { attribution }) => (
+                <Space orientation="vertical" size={0}>
+                  <span>{attribution.guide === null ? '无导购' : guideText(attribution.guide)}</span>
+                  <Typography.Text type="secondary">{orderChannelLabels[attribution.channel]}</Typography.Text>
+                </Space>
+              ),
+            },
             {
               title: '状态',
               dataIndex: 'status',

@@ -6,11 +6,25 @@ import { jsonReply, type FakeHandler } from '../../testing/fake-api.tsx';
 export const orderNumbers = { paid: '20260301000000018', shipped: '20260301000000026' };
 export const staffId = 'f00000000000000000000001';
 
+/** An order that came in without any guide touch, from a shopper no guide could be assigned to. */
+export const directAttribution: AdminOrder['attribution'] = {
+  channel: 'direct',
+  guide: null,
+  guideSource: null,
+  wechatPayGuideAssigned: false,
+};
+
 export function paidOrder(overrides: Partial<AdminOrder> = {}): AdminOrder {
   return {
     orderNo: orderNumbers.paid,
     status: 'paid',
     shopperId: 'd00000000000000000000001',
+    attribution: {
+      channel: 'shop-link',
+      guide: { id: 'c00000000000000000000001', name: '李娜', code: 'K7QX2M', storeName: '徐汇店' },
+      guideSource: 'binding',
+      wechatPayGuideAssigned: true,
+    },
     lines: [
       {
         skuId: 'b00000000000000000000001',

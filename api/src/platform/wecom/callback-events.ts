@@ -17,6 +17,15 @@ export interface StoredWecomEvent {
   receivedAt: Date;
   /** Set by whoever acts on the event. */
   processedAt?: Date;
+  /** What acting on it did (or why it was ignored), for people reading the collection. */
+  outcome?: string;
+  /** Attempts at acting on it so far. */
+  attempts?: number;
+  /** While unprocessed: when it may next be tried (an attempt under way holds it until then). */
+  nextAttemptAt?: Date;
+  lastError?: string;
+  /** Set when the attempts ran out: it stays unprocessed, for people to look at. */
+  gaveUpAt?: Date;
 }
 
 const storedWecomEventSchema = new Schema<StoredWecomEvent>(
@@ -26,6 +35,11 @@ const storedWecomEventSchema = new Schema<StoredWecomEvent>(
     event: { type: Schema.Types.Mixed, required: true },
     receivedAt: { type: Date, required: true },
     processedAt: { type: Date },
+    outcome: { type: String },
+    attempts: { type: Number },
+    nextAttemptAt: { type: Date },
+    lastError: { type: String },
+    gaveUpAt: { type: Date },
   },
   { collection: 'wecom_callback_events', versionKey: false },
 );

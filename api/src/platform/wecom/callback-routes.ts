@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Config } from '@mall/config';
 import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
 import { AppError } from '../../http/errors.ts';
 import { defineRoute, type Route } from '../../http/routes.ts';
 import type { RouteContext } from '../../http/context.ts';
-import { recordWecomEvent, wecomEventModel } from './callback-events.ts';
+import { recordWecomEvent, wecomEventKey, wecomEventModel } from './callback-events.ts';
 import { answerUrlCheck, callbackKeysFromConfig, openEvent } from './callback-crypto.ts';
 
 /** Where WeCom's console points the customer-contact callback (URL check and events). */
@@ -31,12 +32,20 @@ async function rawBody(ctx: RouteContext): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+export interface WecomCallbackOptions {
+  /**
+   * Called (not awaited) once per newly stored event with its `dedupeKey`: the domain acting on events starts at
+   * once (a welcome message has 20 s) while WeCom gets its answer; a duplicate delivery does not call it.
+   */
+  onEventStored?(dedupeKey: string, log: Logger): void;
+}
+
 /**
  * The customer-contact (客户联系) callback URL configured in WeCom: the URL check (GET) and events (POST),
  * both verified and decrypted with the callback Token and EncodingAESKey. Events are stored once each
  * (WeCom retries) and acknowledged at once, within WeCom's 5 s; acting on them is the guide domain's job.
  */
-export function wecomCallbackRoutes(config: Config, connection: Connection): Route[] {
+export function wecomCallbackRoutes(config: Config, connection: Connection, options: WecomCallbackOptions = {}): Route[] {
   const events = wecomEventModel(connection);
   return [
     defineRoute({
@@ -67,6 +76,7 @@ export function wecomCallbackRoutes(config: Config, connection: Connection): Rou
         const event = openEvent(callbackKeysFromConfig(config.wecom), await rawBody(ctx), query);
         const stored = await recordWecomEvent(events, event, new Date());
         ctx.state.log.info({ wecomEvent: event.type, duplicate: !stored }, 'WeCom callback event');
+        if (stored) options.onEventStored?.(wecomEventKey(event), ctx.state.log);
         return 'success' as const;
       },
     }),

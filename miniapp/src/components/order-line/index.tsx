@@ -1,7 +1,8 @@
 import { Image, Text, View } from '@tarojs/components';
-import { formatFen, type StoredImage } from '@mall/shared';
+import { formatFen, type PreviewLine, type StoredImage } from '@mall/shared';
 import type { ReactNode } from 'react';
 import { apiClient } from '../../api/client';
+import { lineProblemText } from '../../checkout/line-problem';
 
 import './index.scss';
 
@@ -49,5 +50,22 @@ export function OrderLineView({
         {children}
       </View>
     </View>
+  );
+}
+
+/** A line priced for buying it now (确认订单, a guide's shared cart): greyed out, saying why, when it cannot be bought. */
+export function PurchaseLineView({ line, problemClassName }: { line: PreviewLine; problemClassName: string }) {
+  const problem = lineProblemText(line);
+  return (
+    <OrderLineView
+      title={line.title}
+      specText={line.specText}
+      image={line.image}
+      unitPriceFen={line.unitPriceFen}
+      quantity={line.quantity}
+      unavailable={problem !== null}
+    >
+      {problem !== null && <Text className={problemClassName}>{problem}</Text>}
+    </OrderLineView>
   );
 }

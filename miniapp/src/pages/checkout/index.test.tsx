@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { announceChosenAddress } from '../address/selection';
 import { answerRequests, failure, requested } from '../../testing/api';
+import { cartToken } from '../../testing/guide-carts';
 import { address, order, orderNo, prepay, preview, previewLine, requestPaymentParams, signIn, skuId } from '../../testing/orders';
 import { navigateTo, redirectTo, request, requestPayment, router, showPageAgain } from '../../testing/taro';
 import { openExternalPage } from '../../payment/external-page';
@@ -75,6 +76,45 @@ describe('checkout', () => {
     render(<CheckoutPage />);
     await screen.findByText('商品 7');
     expect(bodiesOf('POST /api/checkout/preview')).toEqual([{ items: [{ skuId: skuId(7), quantity: 2 }] }]);
+  });
+
+  it('checks out a guide’s shared cart: its token goes to the preview and the order, and refusals are said', async () => {
+    vi.stubEnv('TARO_ENV', 'weapp');
+    signIn();
+    router.params = { guideCart: cartToken };
+    let refusal: ReturnType<typeof failure> | null = failure(409, 'GUIDE_CART_WITHDRAWN', '导购已撤回这份推荐，请联系导购重新分享');
+    answerRequests({
+      'POST /api/checkout/preview': { statusCode: 200, data: preview([previewLine(1), previewLine(2, { quantity: 2 })]) },
+      'POST /api/orders': () => refusal ?? { statusCode: 201, data: { order: order(1) } },
+      [`POST /api/orders/${orderNo(1)}/pay`]: prepay(orderNo(1)),
+    });
+    render(<CheckoutPage />);
+    await screen.findByText('商品 2');
+    expect(bodiesOf('POST /api/checkout/preview')).toEqual([{ guideCartToken: cartToken }]);
+
+    fireEvent.click(submitButton());
+    expect(await screen.findByText('导购已撤回这份推荐，请联系导购重新分享')).toBeTruthy();
+    refusal = null;
+    fireEvent.click(submitButton());
+    await vi.waitFor(() =>
+      expect(redirectTo).toHaveBeenCalledWith({ url: `/pages/pay-result/index?orderNo=${orderNo(1)}&result=success` }),
+    );
+    const [first, second] = bodiesOf('POST /api/orders');
+    expect(first).toEqual({ guideCartToken: cartToken, addressId: address.id, idempotencyKey: expect.stringMatching(UUID) });
+    expect(second).toEqual({ guideCartToken: cartToken, addressId: address.id, idempotencyKey: expect.stringMatching(UUID) });
+    expect(second?.idempotencyKey).not.toBe(first?.idempotencyKey);
+  });
+
+  it('sends a guide cart with lines that cannot be bought back to its guide', async () => {
+    signIn();
+    router.params = { guideCart: cartToken };
+    answerRequests({
+      'POST /api/checkout/preview': { statusCode: 200, data: preview([previewLine(1, { problem: 'off_sale', available: 0 })]) },
+    });
+    render(<CheckoutPage />);
+    expect(await screen.findByText('商品已下架，无法购买')).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toBe('部分商品已下架或库存不足，请联系导购调整后重新分享');
+    expect(submitButton().disabled).toBe(true);
   });
 
   it('says there is nothing to buy when opened without a purchase', () => {

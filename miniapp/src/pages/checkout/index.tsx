@@ -1,12 +1,13 @@
 import { Button, Input, Text, View } from '@tarojs/components';
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { asApiError, formatFen, MAX_ORDER_REMARK_LENGTH, type ApiError, type CheckoutPreviewReply, type PreviewLine } from '@mall/shared';
+import { asApiError, MAX_ORDER_REMARK_LENGTH, type ApiError, type CheckoutPreviewReply, type PreviewLine } from '@mall/shared';
 import { apiClient } from '../../api/client';
 import { useRemoteData } from '../../api/use-remote-data';
 import { flag } from '../../components/attribute';
+import { CheckoutBar } from '../../components/checkout-bar';
 import { FailureView } from '../../components/failure-view';
-import { OrderLineView } from '../../components/order-line';
+import { PurchaseLineView } from '../../components/order-line';
 import { PriceBreakdown } from '../../components/price-breakdown';
 import { StatusView } from '../../components/status-view';
 import { newIdempotencyKey } from '../../checkout/idempotency-key';
@@ -19,22 +20,16 @@ import { AddressSummary } from '../../components/address-summary';
 
 import './index.scss';
 
-function problemText(line: PreviewLine): string | null {
-  switch (line.problem) {
-    case null:
-      return null;
-    case 'off_sale':
-      return '商品已下架，无法购买';
-    case 'insufficient_stock':
-      return line.available === 0 ? '已售罄' : `库存不足，仅剩 ${line.available} 件`;
-  }
+/** What to do about lines that cannot be bought, where the purchase came from. */
+function linesProblemAdvice(purchase: Purchase): string {
+  if ('fromCart' in purchase) return '部分商品已下架或库存不足，请返回购物车调整后再结算';
+  if ('guideCartToken' in purchase) return '部分商品已下架或库存不足，请联系导购调整后重新分享';
+  return '商品已下架或库存不足，请返回商品页调整后再购买';
 }
 
 /** Why 提交订单 cannot be pressed, or null when it can. */
-function blockingReason(preview: CheckoutPreviewReply, fromCart: boolean): string | null {
-  if (preview.lines.some((line) => line.problem !== null)) {
-    return fromCart ? '部分商品已下架或库存不足，请返回购物车调整后再结算' : '商品已下架或库存不足，请返回商品页调整后再购买';
-  }
+function blockingReason(preview: CheckoutPreviewReply, purchase: Purchase): string | null {
+  if (preview.lines.some((line) => line.problem !== null)) return linesProblemAdvice(purchase);
   if (preview.address === null) return '请先添加收货地址';
   if (!preview.canSubmit) return '暂时无法提交订单，请稍后重试';
   return null;
@@ -109,7 +104,7 @@ function Checkout({ purchase }: { purchase: Purchase }) {
   if (preview.state === 'loading') return <StatusView state="loading" label="正在计算价格…" />;
   if (preview.state === 'failed') return <FailureView error={preview.error} onRetry={preview.reload} />;
   const { data } = preview;
-  const blocked = blockingReason(data, 'fromCart' in purchase);
+  const blocked = blockingReason(data, purchase);
 
   async function submit() {
     if (submittingNow.current || blocked !== null || data.address === null) return;
@@ -150,22 +145,9 @@ function Checkout({ purchase }: { purchase: Purchase }) {
     <View className="checkout">
       <AddressCard address={data.address} />
       <View className="checkout-section">
-        {data.lines.map((line) => {
-          const problem = problemText(line);
-          return (
-            <OrderLineView
-              key={line.skuId}
-              title={line.title}
-              specText={line.specText}
-              image={line.image}
-              unitPriceFen={line.unitPriceFen}
-              quantity={line.quantity}
-              unavailable={problem !== null}
-            >
-              {problem !== null && <Text className="checkout-line__problem">{problem}</Text>}
-            </OrderLineView>
-          );
-        })}
+        {data.lines.map((line) => (
+          <PurchaseLineView key={line.skuId} line={line} problemClassName="checkout-line__problem" />
+        ))}
       </View>
       <View className="checkout-section">
         <PriceBreakdown pricing={data.pricing} payableLabel="应付" />
@@ -180,26 +162,17 @@ function Checkout({ purchase }: { purchase: Purchase }) {
           onInput={(event) => setRemark(event.detail.value)}
         />
       </View>
-      <View className="checkout-bar">
-        {(refusal ?? blocked) !== null && (
-          <View className="checkout-bar__notice" role="alert">
-            {refusal ?? blocked}
-          </View>
-        )}
-        <View className="checkout-bar__row">
-          <Text className="checkout-bar__label">应付：</Text>
-          <Text className="checkout-bar__amount">{formatFen(data.pricing.payableFen)}</Text>
-          <Button
-            className="checkout-bar__submit"
-            type="primary"
-            loading={flag(submitting)}
-            disabled={flag(blocked !== null || preview.refreshing)}
-            onClick={() => void submit()}
-          >
-            提交订单
-          </Button>
-        </View>
-      </View>
+      <CheckoutBar className="checkout-bar" notice={refusal ?? blocked} label="应付：" amountFen={data.pricing.payableFen}>
+        <Button
+          className="checkout-bar__submit"
+          type="primary"
+          loading={flag(submitting)}
+          disabled={flag(blocked !== null || preview.refreshing)}
+          onClick={() => void submit()}
+        >
+          提交订单
+        </Button>
+      </CheckoutBar>
     </View>
   );
 }

@@ -1,10 +1,11 @@
 import { Button, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { asApiError, formatFen, orderStatusLabels, type ApiError, type PaymentStatusReply } from '@mall/shared';
 import { apiClient } from '../../api/client';
 import { flag } from '../../components/attribute';
 import { FailureView } from '../../components/failure-view';
+import { contactSurface, GuideContact, useGuideContactData } from '../../components/guide-contact';
 import { StatusView } from '../../components/status-view';
 import { formatShanghaiTime, orderDetailUrl, orderListUrl } from '../../orders/format';
 import { payOrder } from '../../payment/pay-order';
@@ -56,22 +57,41 @@ function usePaymentStatus(orderNo: string, cancelled: boolean) {
   return { check, retry: () => setAttempt((count) => count + 1) };
 }
 
+/** 付款即服务: the order's guide and how to add them on WeCom; nothing when the order has no guide. */
+function OrderGuideContact({ orderNo }: { orderNo: string }) {
+  const load = useCallback(() => apiClient.orderGuideContact(orderNo, contactSurface()), [orderNo]);
+  const contact = useGuideContactData(load);
+  switch (contact.state) {
+    case 'loading':
+      return <StatusView state="loading" label="正在加载专属导购…" />;
+    case 'failed':
+      return <StatusView state="error" message={contact.error.message} onRetry={contact.reload} />;
+    case 'loaded': {
+      const { guide } = contact.data;
+      return guide === null ? null : <GuideContact title="添加专属导购，售后与新品随时问" reply={{ ...contact.data, guide }} />;
+    }
+  }
+}
+
 function Paid({ payment }: { payment: PaymentStatusReply }) {
   return (
-    <View className="pay-result">
-      <Text className="pay-result__icon pay-result__icon--paid">✓</Text>
-      <Text className="pay-result__title">支付成功</Text>
-      <Text className="pay-result__amount">{formatFen(payment.payment?.amountFen ?? payment.payableFen)}</Text>
-      <Text className="pay-result__detail">订单号 {payment.orderNo}</Text>
-      {payment.payment !== null && <Text className="pay-result__detail">支付时间 {formatShanghaiTime(payment.payment.paidAt)}</Text>}
-      <View className="pay-result__actions">
-        <Button className="pay-result__action" type="primary" onClick={() => Taro.redirectTo({ url: orderDetailUrl(payment.orderNo) })}>
-          查看订单
-        </Button>
-        <Button className="pay-result__action" onClick={() => Taro.switchTab({ url: '/pages/home/index' })}>
-          继续逛逛
-        </Button>
+    <View>
+      <View className="pay-result">
+        <Text className="pay-result__icon pay-result__icon--paid">✓</Text>
+        <Text className="pay-result__title">支付成功</Text>
+        <Text className="pay-result__amount">{formatFen(payment.payment?.amountFen ?? payment.payableFen)}</Text>
+        <Text className="pay-result__detail">订单号 {payment.orderNo}</Text>
+        {payment.payment !== null && <Text className="pay-result__detail">支付时间 {formatShanghaiTime(payment.payment.paidAt)}</Text>}
+        <View className="pay-result__actions">
+          <Button className="pay-result__action" type="primary" onClick={() => Taro.redirectTo({ url: orderDetailUrl(payment.orderNo) })}>
+            查看订单
+          </Button>
+          <Button className="pay-result__action" onClick={() => Taro.switchTab({ url: '/pages/home/index' })}>
+            继续逛逛
+          </Button>
+        </View>
       </View>
+      <OrderGuideContact orderNo={payment.orderNo} />
     </View>
   );
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { tee } from '../../catalog/fixtures';
 import { saveShopperSession } from '../../session/store';
 import { answerRequests, failure, requested } from '../../testing/api';
-import { navigateTo, request, router, setNavigationBarTitle, showToast } from '../../testing/taro';
+import { signIn } from '../../testing/orders';
+import { navigateTo, request, router, setClipboardData, setNavigationBarTitle, shares, showToast } from '../../testing/taro';
 import ProductPage from './index';
 
 function openProduct(product = tee) {
@@ -126,5 +127,62 @@ describe('the product page', () => {
     answerRequests({ 'GET /api/products/a0000000000000000000000f': failure(404, 'NOT_FOUND', '商品不存在') });
     render(<ProductPage />);
     expect(await screen.findByText('商品不存在或已下架')).toBeTruthy();
+  });
+});
+
+describe('the product page as a guide entry and share', () => {
+  const bound = (code: string) => ({
+    statusCode: 200,
+    data: {
+      binding: {
+        guide: { id: 'c00000000000000000000001', code, name: '王小美', avatarUrl: null, storeName: '静安嘉里店' },
+        since: '2026-01-01T00:00:00.000Z',
+        protectedUntil: null,
+        protectedNow: true,
+        reason: 'first-touch',
+        explanation: '首次通过导购进店',
+      },
+    },
+  });
+
+  it('opened from a share with g=CODE records one product-share touch naming the product', async () => {
+    signIn();
+    router.params = { id: tee.id, g: 'K7M2QX' };
+    answerRequests({
+      [`GET /api/products/${tee.id}`]: { statusCode: 200, data: { product: tee } },
+      'POST /api/touches': { statusCode: 200, data: { effect: 'bound', guide: bound('K7M2QX').data.binding.guide } },
+      'GET /api/guide/me': failure(404, 'NOT_FOUND', '你还不是导购，请先输入邀请码'),
+      'GET /api/me/guide': bound('K7M2QX'),
+    });
+    render(<ProductPage />);
+    await screen.findByText('纯棉T恤');
+    await waitFor(() => expect(requested()).toContain('POST /api/touches'));
+    const touches = request.mock.calls.filter(([option]) => option.url.endsWith('/api/touches')).map(([option]) => option.data);
+    expect(touches).toEqual([{ guideCode: 'K7M2QX', channel: 'product-share', productId: tee.id }]);
+  });
+
+  it("shares the product with the shopper's guide code (friends, 朋友圈, H5 link)", async () => {
+    signIn();
+    router.params = { id: tee.id };
+    answerRequests({
+      [`GET /api/products/${tee.id}`]: { statusCode: 200, data: { product: tee } },
+      'GET /api/guide/me': failure(404, 'NOT_FOUND', '你还不是导购，请先输入邀请码'),
+      'GET /api/me/guide': bound('BND456'),
+    });
+    render(<ProductPage />);
+    await screen.findByText('纯棉T恤');
+    await waitFor(() => expect(shares.appMessage?.()).toEqual({ title: '纯棉T恤', path: `/pages/product/index?id=${tee.id}&g=BND456` }));
+    expect(shares.timeline?.()).toEqual({ title: '纯棉T恤', query: `id=${tee.id}&g=BND456` });
+    fireEvent.click(screen.getByRole('button', { name: '复制分享链接' }));
+    await waitFor(() =>
+      expect(setClipboardData).toHaveBeenCalledWith({ data: `${window.location.origin}${window.location.pathname}?id=${tee.id}&g=BND456` }),
+    );
+    expect(requested().filter((call) => call.includes('/api/touches'))).toEqual([]);
+  });
+
+  it('shares without a code when signed out', async () => {
+    openProduct();
+    await screen.findByText('纯棉T恤');
+    expect(shares.appMessage?.().path).toBe(`/pages/product/index?id=${tee.id}`);
   });
 });

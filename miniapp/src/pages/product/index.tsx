@@ -1,22 +1,17 @@
 import { Button, Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useCallback, useEffect, useState } from 'react';
-import { asApiError, formatFen, type StorefrontProduct, type StorefrontSku } from '@mall/shared';
+import { asApiError, catalogIdParamsSchema, formatFen, type StorefrontProduct, type StorefrontSku } from '@mall/shared';
 import { apiClient } from '../../api/client';
 import { useApiData } from '../../api/use-api-data';
 import { pageParam, priceRangeText } from '../../catalog/links';
-import {
-  clampQuantity,
-  initialSelection,
-  selectedSku,
-  toggleValue,
-  totalAvailable,
-  valueAvailable,
-  type SpecSelection,
-} from '../../catalog/sku-picker';
+import { clampQuantity, initialSelection, selectedSku, totalAvailable, type SpecSelection } from '../../catalog/sku-picker';
 import { buyNowUrl } from '../../checkout/purchase';
 import { flag } from '../../components/attribute';
+import { GuideShare } from '../../components/guide-share';
+import { QuantityStepper, SpecChoices } from '../../components/sku-choice';
 import { StatusView } from '../../components/status-view';
+import { useGuideEntry } from '../../guide/touches';
 import { ensureSignedIn } from '../../session';
 
 import './index.scss';
@@ -84,57 +79,19 @@ function SkuPicker({ product }: { product: StorefrontProduct }) {
         <Text className="product-price__current">{sku ? formatFen(sku.price) : priceRangeText(product.priceMin, product.priceMax)}</Text>
         {sku?.originalPrice !== undefined && <Text className="product-price__original">{formatFen(sku.originalPrice)}</Text>}
       </View>
-      {product.specs.map((spec, specIndex) => (
-        <View key={spec.name} className="product-spec">
-          <Text className="product-spec__name">{spec.name}</Text>
-          <View className="product-spec__values">
-            {spec.values.map((value) => {
-              const possible = valueAvailable(product, selection, specIndex, value);
-              const chosen = selection[specIndex] === value;
-              return (
-                <View
-                  key={value}
-                  role="button"
-                  aria-pressed={chosen}
-                  aria-disabled={!possible && !chosen}
-                  className={`product-spec__value${chosen ? ' product-spec__value--chosen' : ''}${!possible && !chosen ? ' product-spec__value--disabled' : ''}`}
-                  onClick={() => (possible || chosen) && setSelection((current) => toggleValue(current, specIndex, value))}
-                >
-                  {value}
-                </View>
-              );
-            })}
-          </View>
-        </View>
-      ))}
+      <SpecChoices className="product-spec" product={product} selection={selection} onChange={setSelection} />
       <View className="product-stock">
         <Text className="product-stock__text">
           {available === 0 ? '已售罄' : sku ? `库存 ${sku.available} 件` : `库存 ${available} 件`}
           {missing.length > 0 && available > 0 ? `，请选择 ${missing.join('、')}` : ''}
         </Text>
-        <View className="product-stepper">
-          <Button
-            className="product-stepper__button"
-            size="mini"
-            aria-label="减少数量"
-            disabled={flag(!sku || quantity <= 1)}
-            onClick={() => setQuantity((current) => clampQuantity(current - 1, sku?.available ?? 0))}
-          >
-            −
-          </Button>
-          <Text className="product-stepper__value" aria-label="数量">
-            {quantity}
-          </Text>
-          <Button
-            className="product-stepper__button"
-            size="mini"
-            aria-label="增加数量"
-            disabled={flag(!sku || quantity >= sku.available)}
-            onClick={() => setQuantity((current) => clampQuantity(current + 1, sku?.available ?? 0))}
-          >
-            +
-          </Button>
-        </View>
+        <QuantityStepper
+          className="product-stepper"
+          quantity={quantity}
+          most={sku?.available ?? 0}
+          disabled={!sku}
+          onChange={setQuantity}
+        />
       </View>
       <View className="product-actions">
         <Button className="product-actions__cart" disabled={flag(available === 0)} loading={flag(adding)} onClick={() => void addToCart()}>
@@ -159,22 +116,21 @@ function Detail({ product }: { product: StorefrontProduct }) {
             {block.text}
           </Text>
         ) : (
-          <Image
-            key={index}
-            className="product-detail__image"
-            src={apiClient.imageUrl({ id: block.imageId, url: block.url })}
-            mode="widthFix"
-          />
+          <Image key={index} className="product-detail__image" src={apiClient.imageUrl({ url: block.url })} mode="widthFix" />
         ),
       )}
     </View>
   );
 }
 
-/** 商品详情: images, price, spec choice with stock, quantity, and the detail. */
+const PRODUCT_PAGE = 'pages/product/index';
+
+/** 商品详情: images, price, spec choice with stock, quantity, and the detail; opened from a share with `g=CODE`, a guide touch. */
 export default function ProductPage() {
   const { params } = useRouter();
   const id = pageParam(params.id) ?? '';
+  // A malformed id would get the whole touch refused: the guide still counts without it.
+  useGuideEntry('product-share', catalogIdParamsSchema.safeParse({ id }).success ? { productId: id } : {});
   const load = useCallback(() => apiClient.product(id), [id]);
   const product = useApiData(load);
 
@@ -199,7 +155,10 @@ export default function ProductPage() {
           <View className="product-section">
             <Text className="product-title">{data.title}</Text>
             {data.subtitle !== '' && <Text className="product-subtitle">{data.subtitle}</Text>}
-            {data.salesCount > 0 && <Text className="product-sales">已售 {data.salesCount}</Text>}
+            <View className="product-meta">
+              <Text className="product-sales">{data.salesCount > 0 ? `已售 ${data.salesCount}` : ''}</Text>
+              <GuideShare title={data.title} page={PRODUCT_PAGE} query={{ id: data.id }} />
+            </View>
           </View>
           <SkuPicker product={data} />
           <Detail product={data} />

@@ -107,7 +107,7 @@ describe('the profile page, signed out in the mini-program', () => {
 });
 
 describe('the profile page, signed in', () => {
-  it('shows the avatar and nickname and opens the addresses and the guide workbench', async () => {
+  it('shows the avatar and nickname and opens the addresses, the guide workbench and 我的导购', async () => {
     signIn();
     answerRequests({
       'GET /api/shopper/me': {
@@ -123,6 +123,8 @@ describe('the profile page, signed in', () => {
     expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/address/list/index' });
     fireEvent.click(screen.getByText('导购工作台'));
     expect(navigateTo).toHaveBeenLastCalledWith({ url: '/packages/guide/workbench/index' });
+    fireEvent.click(screen.getByText('我的导购'));
+    expect(navigateTo).toHaveBeenLastCalledWith({ url: '/pages/my-guide/index' });
   });
 
   it('opens my orders, all of them or by status', async () => {

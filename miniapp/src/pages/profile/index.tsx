@@ -6,7 +6,7 @@ import { apiClient } from '../../api/client';
 import { useApiData } from '../../api/use-api-data';
 import { flag } from '../../components/attribute';
 import { StatusView } from '../../components/status-view';
-import { guideWorkbenchUrl } from '../../guide/format';
+import { guideWorkbenchUrl, myGuideUrl } from '../../guide/format';
 import { orderListUrl, orderTabs } from '../../orders/format';
 import {
   hasWechatLogin,
@@ -167,6 +167,10 @@ function SignedIn() {
       <View className="profile-menu">
         <View className="profile-menu__item" onClick={() => Taro.navigateTo({ url: '/pages/address/list/index' })}>
           <Text>收货地址</Text>
+          <Text className="profile-menu__arrow">›</Text>
+        </View>
+        <View className="profile-menu__item" onClick={() => Taro.navigateTo({ url: myGuideUrl() })}>
+          <Text>我的导购</Text>
           <Text className="profile-menu__arrow">›</Text>
         </View>
         <View className="profile-menu__item" onClick={() => Taro.navigateTo({ url: guideWorkbenchUrl() })}>
