@@ -12,12 +12,13 @@ import { attributeAtPayment, attributionAtCheckout } from '../attribution/orders
 import { recordTouch } from '../attribution/service.ts';
 import { createLogger } from '../logger.ts';
 import { commerceDependencies } from '../orders/dependencies.ts';
-import { addContactGuide, insertAttributedOrder, wecomView, type TestGuide } from '../testing/guide-contacts.ts';
+import { insertAttributedOrder, wecomView, type TestGuide } from '../testing/guide-contacts.ts';
 import {
   boundGuideOf,
   customerOf,
   guideLeaves,
   handOver,
+  newHandoverGuide,
   startHandoverTest,
   wecomCustomerOf,
   type HandoverTest,
@@ -33,14 +34,9 @@ import { createHandover } from './service.ts';
  */
 
 let context: HandoverTest;
-let counter = 0;
 const log = createLogger('silent');
 
-/** A new guide with a WeCom userid of their own, in the sandbox's directory too. */
-async function newGuide(name: string, fields: { wecom?: boolean } = {}): Promise<TestGuide> {
-  counter += 1;
-  return addContactGuide(context, { name, ...(fields.wecom !== false && { wecomUserId: `guide-${counter}-${Date.now()}` }) });
-}
+const newGuide = (name: string, fields: { wecom?: boolean } = {}): Promise<TestGuide> => newHandoverGuide(context, name, fields);
 
 async function transfersOf(externalUserIds: string[]): Promise<SandboxTransfer[]> {
   return (await wecomView<SandboxTransfer[]>(context.testSandbox, '/transfers')).filter((transfer) =>

@@ -7,11 +7,12 @@ import type { WecomRelationRecord } from '../guide-contacts/models.ts';
 import { createLogger } from '../logger.ts';
 import { PlatformError } from '../platform/errors.ts';
 import type { WecomClient } from '../platform/wecom/client.ts';
-import { addContactGuide, eventually, wecomControl, wecomView, type TestGuide } from '../testing/guide-contacts.ts';
+import { eventually, wecomControl, wecomView, type TestGuide } from '../testing/guide-contacts.ts';
 import {
   customerOf,
   guideLeaves,
   handOver,
+  newHandoverGuide,
   startHandoverTest,
   wecomCustomerOf,
   type HandoverTest,
@@ -37,14 +38,10 @@ import {
  */
 
 let context: HandoverTest;
-let counter = 0;
 const log = createLogger('silent');
 const HOUR_MS = 60 * 60_000;
 
-async function newGuide(name: string): Promise<TestGuide> {
-  counter += 1;
-  return addContactGuide(context, { name, wecomUserId: `transfer-${counter}-${Date.now()}` });
-}
+const newGuide = (name: string, fields: { wecom?: boolean } = {}): Promise<TestGuide> => newHandoverGuide(context, name, fields);
 
 function inFuture(ms: number): Date {
   return new Date(Date.now() + ms);

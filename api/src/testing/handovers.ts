@@ -9,7 +9,14 @@ import { shopperState } from '../guide-contacts/state.ts';
 import { inheritanceDependencies, type InheritanceDependencies } from '../inheritance/dependencies.ts';
 import { ensureInheritanceIndexes } from '../inheritance/models.ts';
 import { createStaffAccount, signIn } from './app.ts';
-import { eventually, startGuideContactTest, wecomControl, type GuideContactTest, type TestGuide } from './guide-contacts.ts';
+import {
+  addContactGuide,
+  eventually,
+  startGuideContactTest,
+  wecomControl,
+  type GuideContactTest,
+  type TestGuide,
+} from './guide-contacts.ts';
 import { createTestShopper } from './shoppers.ts';
 
 export interface HandoverTest extends GuideContactTest {
@@ -105,4 +112,12 @@ export interface SandboxTransfer {
   resigned: boolean;
   status: 1 | 2 | 3;
   transfer_success_msg?: string;
+}
+
+let guideSerial = 0;
+
+/** A new guide with a WeCom userid of their own (also in the sandbox's directory), or none with `wecom: false`. */
+export async function newHandoverGuide(context: HandoverTest, name: string, fields: { wecom?: boolean } = {}): Promise<TestGuide> {
+  guideSerial += 1;
+  return addContactGuide(context, { name, ...(fields.wecom !== false && { wecomUserId: `guide-${guideSerial}-${Date.now()}` }) });
 }
