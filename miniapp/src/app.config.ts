@@ -23,7 +23,15 @@ export default defineAppConfig({
     // The guide workbench and invitation redemption: only guides (and those becoming one) open them.
     {
       root: 'packages/guide',
-      pages: ['workbench/index', 'redeem/index', 'picks/index', 'shop-code/index', 'guide-order/index', 'performance/index'],
+      pages: [
+        'workbench/index',
+        'redeem/index',
+        'picks/index',
+        'shop-code/index',
+        'guide-order/index',
+        'performance/index',
+        'customers/index',
+      ],
     },
     // A guide's shared cart (代客下单): opened from the guide's share, so kept out of the main package.
     { root: 'packages/guide-cart', pages: ['index'] },

@@ -9,11 +9,17 @@ import {
   type CustomerListReply,
   type CustomerTouch,
   type CustomerWecomRelation,
+  type GuideCustomer,
+  type GuideCustomerListQuery,
+  type GuideCustomerListReply,
+  type GuideCustomerPurchase,
 } from '@mall/shared';
 import type { CustomerModels, Shopper } from '../customers/models.ts';
 import type { GuideContactModels, WecomRelationRecord } from '../guide-contacts/models.ts';
 import type { GuideRecord, StoreRecord } from '../guides/models.ts';
+import { guideRecordOfShopper } from '../guides/service.ts';
 import { AppError } from '../http/errors.ts';
+import type { OrderModels } from '../orders/models.ts';
 import type { StaffAccount, StaffModels } from '../staff/models.ts';
 import type { BindingChangeRecord, CustomerBindingRecord, GuideTouchRecord } from './models.ts';
 import { explainBinding, type AttributionDependencies } from './service.ts';
@@ -23,6 +29,8 @@ export interface CustomerViewDependencies extends AttributionDependencies {
   staff: StaffModels;
   /** The customers' WeCom relations with guides. */
   contacts: GuideContactModels;
+  /** The customers' paid orders (a guide's customers show their last purchase). */
+  orders: OrderModels;
 }
 
 type CustomerGuide = NonNullable<CustomerListItem['guide']>;
@@ -172,4 +180,84 @@ export async function customerBinding(deps: CustomerViewDependencies, customerId
   }));
   const [customer] = await customerRows(deps, [shopper]);
   return { customer: customer as CustomerListItem, binding: await explainBinding(deps, shopper._id), history, touches: touchViews, wecom };
+}
+
+/** Each shopper's latest paid order, in one read for the whole page. */
+async function lastPurchases(deps: CustomerViewDependencies, shopperIds: Types.ObjectId[]): Promise<Map<string, GuideCustomerPurchase>> {
+  const latest = await deps.orders.Order.aggregate<{ _id: Types.ObjectId; orderNo: string; paidAt: Date; payableFen: number }>([
+    { $match: { shopperId: { $in: shopperIds }, payment: { $exists: true } } },
+    { $sort: { 'payment.paidAt': -1, _id: -1 } },
+    {
+      $group: {
+        _id: '$shopperId',
+        orderNo: { $first: '$orderNo' },
+        paidAt: { $first: '$payment.paidAt' },
+        payableFen: { $first: '$payableFen' },
+      },
+    },
+  ]);
+  return new Map(
+    latest.map((order) => [
+      order._id.toHexString(),
+      { orderNo: order.orderNo, paidAt: order.paidAt.toISOString(), payableFen: order.payableFen },
+    ]),
+  );
+}
+
+/**
+ * The signed-in guide's customers (the workbench's 我的客户), newest binding first: each with the binding, the
+ * last paid order and whether they have the guide on WeCom. A guide who left no longer sees them (409 GUIDE_LEFT).
+ */
+export async function listGuideCustomers(
+  deps: CustomerViewDependencies,
+  shopperId: Types.ObjectId,
+  query: GuideCustomerListQuery,
+): Promise<GuideCustomerListReply> {
+  const guide = await guideRecordOfShopper(deps.guides, shopperId);
+  if (guide.status !== 'active') throw new AppError('GUIDE_LEFT');
+  const page = query.page ?? 1;
+  const pageSize = query.pageSize ?? 20;
+  const pipeline: PipelineStage[] = [{ $match: { guideId: guide._id } }];
+  if (query.keyword !== undefined) {
+    const pattern = new RegExp(escapeRegExp(query.keyword), 'i');
+    pipeline.push(
+      { $lookup: { from: deps.customers.Shopper.collection.name, localField: '_id', foreignField: '_id', as: 'shopper' } },
+      { $match: { $or: [{ 'shopper.nickname': pattern }, { 'shopper.phone': pattern }] } },
+    );
+  }
+  const [bindings, counted] = await Promise.all([
+    deps.attribution.CustomerBinding.aggregate<CustomerBindingRecord>([
+      ...pipeline,
+      { $sort: { since: -1, _id: -1 } },
+      { $skip: (page - 1) * pageSize },
+      { $limit: pageSize },
+      { $project: { shopper: 0 } },
+    ]),
+    deps.attribution.CustomerBinding.aggregate<{ total: number }>([...pipeline, { $count: 'total' }]),
+  ]);
+  const ids = bindings.map((binding) => binding._id);
+  const [shoppers, purchases, relations] = await Promise.all([
+    deps.customers.Shopper.find({ _id: { $in: ids } }, { nickname: 1, phone: 1 }).lean<Pick<Shopper, '_id' | 'nickname' | 'phone'>[]>(),
+    lastPurchases(deps, ids),
+    deps.contacts.WecomRelation.find({ guideId: guide._id, shopperId: { $in: ids }, status: 'added' }, { shopperId: 1 }).lean<
+      Pick<WecomRelationRecord, 'shopperId'>[]
+    >(),
+  ]);
+  const shopperById = new Map(shoppers.map((shopper) => [shopper._id.toHexString(), shopper]));
+  const added = new Set(relations.map((relation) => relation.shopperId?.toHexString()));
+  const items: GuideCustomer[] = bindings.map((binding) => {
+    const id = binding._id.toHexString();
+    const shopper = shopperById.get(id);
+    return {
+      id,
+      nickname: shopper?.nickname ?? null,
+      phone: shopper?.phone === undefined ? null : maskedPhone(shopper.phone),
+      boundSince: binding.since.toISOString(),
+      protectedUntil: binding.protectedUntil?.toISOString() ?? null,
+      reason: binding.reason,
+      lastPurchase: purchases.get(id) ?? null,
+      wecomAdded: added.has(id),
+    };
+  });
+  return { items, total: counted[0]?.total ?? 0, page, pageSize };
 }

@@ -4,6 +4,8 @@ import {
   customerIdParamsSchema,
   customerListQuerySchema,
   customerListReplySchema,
+  guideCustomerListQuerySchema,
+  guideCustomerListReplySchema,
   myGuideReplySchema,
   recordTouchReplySchema,
   recordTouchRequestSchema,
@@ -11,10 +13,10 @@ import {
 } from '@mall/shared';
 import { signedInShopper } from '../customers/auth.ts';
 import { defineRoute, type Route } from '../http/routes.ts';
-import { customerBinding, listCustomers, type CustomerViewDependencies } from './customer-views.ts';
+import { customerBinding, listCustomers, listGuideCustomers, type CustomerViewDependencies } from './customer-views.ts';
 import { explainBinding, getAttributionSettings, recordTouch, updateAttributionSettings } from './service.ts';
 
-/** Touches and "my guide" for shoppers; attribution settings and customers with their binding for staff. */
+/** Touches and "my guide" for shoppers; a guide's own customers in the workbench; attribution settings and customers with their binding for staff. */
 export function attributionRoutes(deps: CustomerViewDependencies): Route[] {
   return [
     defineRoute({
@@ -41,6 +43,20 @@ export function attributionRoutes(deps: CustomerViewDependencies): Route[] {
       reply: { status: 200, description: 'The binding, or null before any guide', schema: myGuideReplySchema },
       async handle(ctx) {
         return { binding: await explainBinding(deps, signedInShopper(ctx).shopper._id) };
+      },
+    }),
+    defineRoute({
+      operationId: 'guideMyCustomers',
+      method: 'get',
+      path: '/api/guide/me/customers',
+      summary: "The signed-in guide's customers (我的客户), newest binding first, with the last purchase and WeCom status",
+      tag: 'attribution',
+      access: 'shopper',
+      query: guideCustomerListQuerySchema,
+      reply: { status: 200, description: "One page of the guide's customers", schema: guideCustomerListReplySchema },
+      errors: ['NOT_FOUND', 'GUIDE_LEFT'],
+      async handle(ctx, { query }) {
+        return listGuideCustomers(deps, signedInShopper(ctx).shopper._id, query);
       },
     }),
     defineRoute({

@@ -158,7 +158,7 @@ export async function addContactGuide(
 
 /** An order of the shopper in `status`, attributed to `guide` when given (as checkout or payment would have). */
 export async function insertAttributedOrder(
-  deps: GuideContactDependencies,
+  deps: Pick<GuideContactDependencies, 'orders'>,
   fields: { shopperId: Types.ObjectId; status: OrderStatus; guide?: TestGuide },
 ): Promise<OrderRecord> {
   const now = new Date();

@@ -33,6 +33,9 @@ import {
   guidePicksReplySchema,
   guideShopReplySchema,
   guideCartListReplySchema,
+  guideCustomerListReplySchema,
+  type GuideCustomerListQuery,
+  type GuideCustomerListReply,
   guideCartReplySchema,
   sharedGuideCartReplySchema,
   type CreateGuideCartRequest,
@@ -166,6 +169,8 @@ export interface ApiClient {
   createGuideCart(request: CreateGuideCartRequest): Promise<GuideCartReply>;
   /** `GET /api/guide/me/guide-carts`: the guide's carts, newest first, with the orders placed from each. */
   myGuideCarts(query: GuideCartListQuery): Promise<GuideCartListReply>;
+  /** `GET /api/guide/me/customers`: the signed-in guide's customers (我的客户), newest binding first. */
+  myGuideCustomers(query: GuideCustomerListQuery): Promise<GuideCustomerListReply>;
   /** `POST /api/guide/me/guide-carts/:token/withdraw`: the cart can no longer be checked out. */
   withdrawGuideCart(token: string): Promise<GuideCartReply>;
   /** `GET /api/guide-carts/:token`: a guide's shared cart as the customer sees it (opening it is the guide's touch). */
@@ -316,6 +321,8 @@ export function createApiClient(baseUrl: string, credentials: ShopperCredentials
     myGuide: () => call('GET', '/api/me/guide', myGuideReplySchema, { shopper: true }),
     createGuideCart: (request) => call('POST', '/api/guide/me/guide-carts', guideCartReplySchema, { body: request, shopper: true }),
     myGuideCarts: (query) => call('GET', `/api/guide/me/guide-carts${queryString(query)}`, guideCartListReplySchema, { shopper: true }),
+    myGuideCustomers: (query) =>
+      call('GET', `/api/guide/me/customers${queryString(query)}`, guideCustomerListReplySchema, { shopper: true }),
     withdrawGuideCart: (token) =>
       call('POST', `/api/guide/me/guide-carts/${encodeURIComponent(token)}/withdraw`, guideCartReplySchema, { shopper: true }),
     guideCart: (token) => call('GET', `/api/guide-carts/${encodeURIComponent(token)}`, sharedGuideCartReplySchema, { shopper: true }),

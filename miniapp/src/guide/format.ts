@@ -30,6 +30,11 @@ export function guidePerformanceUrl(): string {
   return '/packages/guide/performance/index';
 }
 
+/** 我的客户: the customers bound to the guide. */
+export function guideCustomersUrl(): string {
+  return '/packages/guide/customers/index';
+}
+
 /** 绑定导购身份; a guide's invitation link carries `?code=`. */
 export function guideRedeemUrl(): string {
   return '/packages/guide/redeem/index';

@@ -187,3 +187,35 @@ export const customerBindingReplySchema = z.object({
 export type CustomerBindingReply = z.infer<typeof customerBindingReplySchema>;
 
 export const customerIdParamsSchema = z.strictObject({ id: idSchema });
+
+// --- A guide's own customers (the workbench's 我的客户) -------------------------------------------
+
+/** The customer's latest paid order. */
+export const guideCustomerPurchaseSchema = z.object({ orderNo: z.string(), paidAt: z.string(), payableFen: z.number().int() });
+export type GuideCustomerPurchase = z.infer<typeof guideCustomerPurchaseSchema>;
+
+export const guideCustomerSchema = z.object({
+  id: z.string(),
+  nickname: z.string().nullable(),
+  /** Masked: 138****5678. */
+  phone: z.string().nullable(),
+  boundSince: z.string(),
+  /** Null when protection is permanent. */
+  protectedUntil: z.string().nullable(),
+  reason: bindingReasonSchema,
+  /** Null before the customer's first payment. */
+  lastPurchase: guideCustomerPurchaseSchema.nullable(),
+  /** Whether the customer has this guide on WeCom now. */
+  wecomAdded: z.boolean(),
+});
+export type GuideCustomer = z.infer<typeof guideCustomerSchema>;
+
+export const guideCustomerListQuerySchema = z.strictObject({
+  /** Matches the nickname or the phone number. */
+  keyword: z.string().trim().min(1).max(50).optional(),
+  ...pagingQuery(20, MAX_CUSTOMER_PAGE_SIZE),
+});
+export type GuideCustomerListQuery = Partial<z.output<typeof guideCustomerListQuerySchema>>;
+
+export const guideCustomerListReplySchema = pageReplySchema(guideCustomerSchema);
+export type GuideCustomerListReply = z.infer<typeof guideCustomerListReplySchema>;

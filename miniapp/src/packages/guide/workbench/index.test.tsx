@@ -67,6 +67,7 @@ describe('导购工作台', () => {
     ['我的推荐', 'the products their shop shows first', '/packages/guide/picks/index'],
     ['代客下单', 'carts built for customers', '/packages/guide/guide-order/index'],
     ['我的业绩', 'the month, rank and orders', '/packages/guide/performance/index'],
+    ['我的客户', 'the customers bound to the guide', '/packages/guide/customers/index'],
   ])('opens %s: %s', async (name, _what, url) => {
     openAsGuide();
     fireEvent.click(await screen.findByRole('link', { name: new RegExp(name) }));

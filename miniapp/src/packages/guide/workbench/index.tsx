@@ -8,6 +8,7 @@ import { FailureView } from '../../../components/failure-view';
 import { GuideAvatar } from '../../../components/guide-avatar';
 import { StatusView } from '../../../components/status-view';
 import {
+  guideCustomersUrl,
   guideOrderUrl,
   guidePerformanceUrl,
   guidePicksUrl,
@@ -123,6 +124,10 @@ export default function GuideWorkbenchPage() {
           <View className="guide-workbench__link" role="link" onClick={() => void Taro.navigateTo({ url: guidePerformanceUrl() })}>
             <Text>我的业绩</Text>
             <Text className="guide-workbench__link-hint">本月销售额、排名和我的订单 ›</Text>
+          </View>
+          <View className="guide-workbench__link" role="link" onClick={() => void Taro.navigateTo({ url: guideCustomersUrl() })}>
+            <Text>我的客户</Text>
+            <Text className="guide-workbench__link-hint">绑定的顾客、最近购买和企业微信 ›</Text>
           </View>
         </View>
       );
