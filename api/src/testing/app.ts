@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
@@ -10,6 +13,7 @@ import type { AppState } from '../http/context.ts';
 import { createLogger } from '../logger.ts';
 import { ensureStaffIndexes, staffModels, type StaffAccount } from '../staff/models.ts';
 import { hashPassword } from '../staff/passwords.ts';
+import { startTestDatabaseServer, type TestDatabaseServer } from './database.ts';
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
@@ -77,4 +81,34 @@ export async function signInEveryRole(db: Database, http: TestApp['http'], prefi
     tokens[role] = await signIn(http, username);
   }
   return tokens;
+}
+
+/** An app on a fresh database and upload directory (removed by `stop`), with one signed-in staff member per role. */
+export interface StaffAppTest {
+  server: TestDatabaseServer;
+  db: Database;
+  api: TestApp;
+  uploadsDir: string;
+  /** A signed-in staff member of each role. */
+  tokens: Record<StaffRole, string>;
+  stop(): Promise<void>;
+}
+
+export async function startStaffAppTest(prefix: string, env: Record<string, string> = {}): Promise<StaffAppTest> {
+  const server = await startTestDatabaseServer();
+  const db = await server.connect();
+  const uploadsDir = await mkdtemp(path.join(tmpdir(), `mall-${prefix}-uploads-`));
+  const api = testApp(db, { env: { UPLOADS_DIR: uploadsDir, ...env } });
+  const tokens = await signInEveryRole(db, api.http, prefix);
+  return {
+    server,
+    db,
+    api,
+    uploadsDir,
+    tokens,
+    async stop() {
+      await server.stop();
+      await rm(uploadsDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type AdminProduct, type Category, type CreateProductRequest, type StaffRole } from '@mall/shared';
+import { type AdminProduct, type Category, type CreateProductRequest } from '@mall/shared';
 import { catalogModels, ensureCatalogIndexes, type CatalogModels } from '../catalog/models.ts';
-import type { Database } from '../db/database.ts';
-import { signInEveryRole, testApp, type TestApp } from './app.ts';
-import { startTestDatabaseServer, type TestDatabaseServer } from './database.ts';
+import { startStaffAppTest, type StaffAppTest } from './app.ts';
 
 /** A real 1×1 PNG. */
 export const PNG_BYTES = Buffer.from(
@@ -28,38 +23,16 @@ export function webpBytes(): Buffer {
   return Buffer.concat([header, payload]);
 }
 
-export interface CatalogTestContext {
-  server: TestDatabaseServer;
-  db: Database;
-  api: TestApp;
+export interface CatalogTestContext extends StaffAppTest {
   models: CatalogModels;
-  uploadsDir: string;
-  /** A signed-in staff member of each role. */
-  tokens: Record<StaffRole, string>;
-  stop(): Promise<void>;
 }
 
 /** An app on a fresh database and upload directory, with one signed-in staff member per role. */
 export async function startCatalogTest(): Promise<CatalogTestContext> {
-  const server = await startTestDatabaseServer();
-  const db = await server.connect();
-  const uploadsDir = await mkdtemp(path.join(tmpdir(), 'mall-uploads-'));
-  const api = testApp(db, { env: { UPLOADS_DIR: uploadsDir } });
-  const models = catalogModels(db.connection);
+  const context = await startStaffAppTest('catalog');
+  const models = catalogModels(context.db.connection);
   await ensureCatalogIndexes(models);
-  const tokens = await signInEveryRole(db, api.http, 'catalog');
-  return {
-    server,
-    db,
-    api,
-    models,
-    uploadsDir,
-    tokens,
-    async stop() {
-      await server.stop();
-      await rm(uploadsDir, { recursive: true, force: true });
-    },
-  };
+  return { ...context, models };
 }
 
 export async function uploadImage(context: CatalogTestContext, bytes: Buffer = randomPng()): Promise<string> {

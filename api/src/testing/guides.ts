@@ -1,48 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { GUIDE_CODE_LENGTH, type Guide, type StaffRole, type Store } from '@mall/shared';
-import type { Database } from '../db/database.ts';
+import { GUIDE_CODE_LENGTH, type Guide, type Store } from '@mall/shared';
 import { ensureGuideIndexes, guideModels, type GuideModels, type GuideRecord, type StoreRecord } from '../guides/models.ts';
 import { randomCode } from '../guides/service.ts';
 import type { CommerceDependencies } from '../orders/dependencies.ts';
-import { signInEveryRole, testApp, type TestApp } from './app.ts';
-import { startTestDatabaseServer, type TestDatabaseServer } from './database.ts';
+import { startStaffAppTest, type StaffAppTest } from './app.ts';
 
-export interface GuideTestContext {
-  server: TestDatabaseServer;
-  db: Database;
-  api: TestApp;
+export interface GuideTestContext extends StaffAppTest {
   models: GuideModels;
-  /** The app's image storage directory (avatars, mini-program codes, posters), removed by `stop`. */
-  uploadsDir: string;
-  /** A signed-in staff member of each role. */
-  tokens: Record<StaffRole, string>;
-  stop(): Promise<void>;
 }
 
 /** An app on a fresh database and image directory (configured with `env` too) with one signed-in staff member per role. */
 export async function startGuideTest(options: { env?: Record<string, string> } = {}): Promise<GuideTestContext> {
-  const server = await startTestDatabaseServer();
-  const db = await server.connect();
-  const uploadsDir = await mkdtemp(path.join(tmpdir(), 'mall-guide-images-'));
-  const env = { UPLOADS_DIR: uploadsDir, ...options.env };
-  const api = testApp(db, { env });
-  const models = guideModels(db.connection);
+  const context = await startStaffAppTest('guides', options.env);
+  const models = guideModels(context.db.connection);
   await ensureGuideIndexes(models);
-  const tokens = await signInEveryRole(db, api.http, 'guides');
-  return {
-    server,
-    db,
-    api,
-    models,
-    uploadsDir,
-    tokens,
-    async stop() {
-      await server.stop();
-      await rm(uploadsDir, { recursive: true, force: true });
-    },
-  };
+  return { ...context, models };
 }
 
 export async function addStore(context: GuideTestContext, name: string): Promise<Store> {

@@ -1,8 +1,8 @@
-import { Button, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { useCallback, useRef, useState } from 'react';
 import { afterSaleKindLabels, afterSaleStatusLabels, asApiError, formatFen, type AfterSaleSummary } from '@mall/shared';
-import { flag } from '../../../components/attribute';
+import { LoadMoreButton } from '../../../components/load-more';
 import { apiClient } from '../../../api/client';
 import { useRemoteData } from '../../../api/use-remote-data';
 import { afterSaleDetailUrl } from '../../../after-sales/format';
@@ -69,11 +69,7 @@ export default function AfterSaleListPage() {
       {items.map((afterSale) => (
         <AfterSaleCard key={afterSale.afterSaleNo} afterSale={afterSale} />
       ))}
-      {items.length < total && (
-        <Button className="after-sale-list__more" size="mini" loading={flag(loadingMore)} onClick={() => void loadMore()}>
-          加载更多
-        </Button>
-      )}
+      {items.length < total && <LoadMoreButton className="after-sale-list__more" loading={loadingMore} onLoad={loadMore} />}
     </View>
   );
 }

@@ -5,6 +5,7 @@ import { asApiError, formatFen, shanghaiBusinessDay, type GuideCustomer } from '
 import { apiClient } from '../../../api/client';
 import { useRemoteData } from '../../../api/use-remote-data';
 import { flag } from '../../../components/attribute';
+import { LoadMoreButton } from '../../../components/load-more';
 import { StatusView } from '../../../components/status-view';
 import { ensureSignedIn } from '../../../session';
 import { GuideFailureView } from '../guide-failure-view';
@@ -96,17 +97,7 @@ export default function GuideCustomersPage() {
       ) : (
         items.map((customer) => <CustomerRow key={customer.id} customer={customer} />)
       )}
-      {items.length < total && (
-        <Button
-          className="guide-customers__more"
-          size="mini"
-          loading={flag(loadingMore)}
-          disabled={flag(loadingMore)}
-          onClick={() => void loadMore()}
-        >
-          加载更多
-        </Button>
-      )}
+      {items.length < total && <LoadMoreButton className="guide-customers__more" loading={loadingMore} onLoad={loadMore} />}
     </View>
   );
 }

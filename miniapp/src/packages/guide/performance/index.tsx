@@ -16,6 +16,7 @@ import {
 import { apiClient } from '../../../api/client';
 import { useRemoteData } from '../../../api/use-remote-data';
 import { flag } from '../../../components/attribute';
+import { LoadMoreButton } from '../../../components/load-more';
 import { FailureView } from '../../../components/failure-view';
 import { StatusView } from '../../../components/status-view';
 import { ensureSignedIn } from '../../../session';
@@ -132,17 +133,7 @@ function MyOrders() {
       ) : (
         items.map((order) => <OrderRow key={order.orderNo} order={order} />)
       )}
-      {items.length < total && (
-        <Button
-          className="guide-performance__more"
-          size="mini"
-          loading={flag(loadingMore)}
-          disabled={flag(loadingMore)}
-          onClick={() => void loadMore()}
-        >
-          加载更多
-        </Button>
-      )}
+      {items.length < total && <LoadMoreButton className="guide-performance__more" loading={loadingMore} onLoad={loadMore} />}
     </View>
   );
 }
